@@ -1,0 +1,101 @@
+"""Permission-checked fetches: the few central places that decide what a staff member may see and do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kintsugi.accounts.models import Location, Role, Touchpoint, User
+
+if TYPE_CHECKING:
+    from kintsugi.cases.models import Case
+
+STAFF_ROLES = frozenset(Role)
+
+
+def location_scope(user: User) -> frozenset[int] | None:
+    """The ids of the locations `user` is limited to, or None when they see the whole organisation."""
+    cached: frozenset[int] | bool | None = getattr(user, "_location_scope", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    ids = frozenset(user.locations.values_list("id", flat=True)) if user.pk else frozenset()
+    scope = ids or None
+    user._location_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def is_staff_member(user: object) -> bool:
+    """True for an active, authenticated user who belongs to an organisation."""
+    return isinstance(user, User) and user.is_active and user.organisation_id is not None
+
+
+def _org_id(user: User) -> int:
+    assert user.organisation_id is not None  # checked by is_staff_member
+    return user.organisation_id
+
+
+def can_see_location(user: User, location_id: int) -> bool:
+    scope = location_scope(user)
+    return scope is None or location_id in scope
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """Same organisation, and the case's location is within the user's scope."""
+    return (
+        is_staff_member(user)
+        and case.organisation_id == user.organisation_id
+        and can_see_location(user, case.location_id)
+    )
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Every case `user` may read; empty for a user outside any organisation."""
+    from kintsugi.cases.models import Case
+
+    if not is_staff_member(user):
+        return Case.objects.none()
+    qs = Case.objects.filter(organisation_id=_org_id(user))
+    scope = location_scope(user)
+    if scope is not None:
+        qs = qs.filter(location_id__in=scope)
+    return qs
+
+
+def get_case_for(user: User, reference: str) -> Case:
+    """The case with this reference if `user` may read it; 404 otherwise (no hint that it exists)."""
+    from kintsugi.cases.models import Case
+
+    try:
+        case = visible_cases(user).select_related(
+            "customer", "location", "touchpoint", "category", "assignee", "organisation"
+        ).get(reference=reference.strip().upper())
+    except (Case.DoesNotExist, ValueError):
+        raise Http404("No such case") from None
+    return case
+
+
+def visible_locations(user: User) -> QuerySet[Location]:
+    if not is_staff_member(user):
+        return Location.objects.none()
+    qs = Location.objects.filter(organisation_id=_org_id(user))
+    scope = location_scope(user)
+    return qs.filter(id__in=scope) if scope is not None else qs
+
+
+def visible_touchpoints(user: User) -> QuerySet[Touchpoint]:
+    if not is_staff_member(user):
+        return Touchpoint.objects.none()
+    qs = Touchpoint.objects.filter(organisation_id=_org_id(user)).select_related("location")
+    scope = location_scope(user)
+    return qs.filter(location_id__in=scope) if scope is not None else qs
+
+
+def assignable_staff(user: User, case: Case) -> QuerySet[User]:
+    """Who `user` may assign `case` to: anyone able to see it for supervisors and above, else only themselves."""
+    qs = User.objects.filter(organisation_id=case.organisation_id, is_active=True)
+    if not user.is_supervisor_or_above:
+        return qs.filter(pk=user.pk)
+    in_scope = Q(locations__isnull=True) | Q(locations=case.location_id)
+    return qs.filter(in_scope).exclude(role=Role.ADMIN).distinct().order_by("first_name", "username")

@@ -1,0 +1,338 @@
+"""The cases API: open, list, read a case and its timeline, and add notes, replies and status changes.
+
+Every write goes through cases.services; every read through access (the same permission-checked fetches as
+the pages). A case the token's user may not see is answered 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from kintsugi.accounts import access
+from kintsugi.accounts.models import Location, Touchpoint
+from kintsugi.cases import selectors, services
+from kintsugi.cases.models import Case, CaseEvent, Category, CustomerIdentity, EventKind, Status
+from kintsugi.cases.schemas import (
+    CASE_FILTER_NAMES,
+    CaseFilters,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    EventIn,
+    EventList,
+    EventOut,
+)
+from kintsugi.lib.apiauth import ApiPrincipal
+from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
+from kintsugi.lib.apiresponse import ApiError, field_error, json_response
+from kintsugi.lib.cursor import decode_cursor, encode_cursor
+
+router = Router(tags=["cases"])
+
+REFERENCE = re.compile(r"[A-Za-z0-9-]{1,20}")
+MAX_ID = 2**63 - 1
+
+
+def _principal(request: HttpRequest) -> ApiPrincipal:
+    principal: ApiPrincipal = request.auth  # type: ignore[attr-defined]
+    return principal
+
+
+# --------------------------------------------------------------------------------------------- serialisers
+
+
+@cache
+def _case_url_parts() -> tuple[str, str]:
+    marker = "K-0000-000000"
+    path = reverse("case_detail", kwargs={"reference": marker})
+    before, after = path.split(marker)
+    return settings.SITE_URL.rstrip("/") + before, after
+
+
+def case_url(reference: str) -> str:
+    before, after = _case_url_parts()
+    return f"{before}{reference}{after}"
+
+
+# The columns a case is shown with: the list reads them with .values() (no model instances, no JSON decoding of
+# unrelated fields), and a single case fetched as a model is flattened to the same keys.
+CASE_COLUMNS = (
+    "id", "reference", "status", "priority", "severity", "channel", "language", "subject", "description",
+    "is_open", "is_repeat_failure", "created_at", "first_response_at", "resolved_at", "first_response_due_at",
+    "resolution_due_at", "first_response_breached", "resolution_breached", "resolution_running_since",
+    "location__code", "location__name", "touchpoint__code", "touchpoint__name", "category__code", "category__name",
+    "customer_id", "customer__name", "assignee__username", "assignee__first_name", "assignee__last_name",
+)
+
+
+def _staff(username: str | None, first_name: str = "", last_name: str = "") -> dict[str, str] | None:
+    if username is None:
+        return None
+    return {"username": username, "name": f"{first_name} {last_name}".strip() or username}
+
+
+def case_row(case: Case) -> dict[str, Any]:
+    """A case model flattened to CASE_COLUMNS."""
+    row = {name: getattr(case, name) for name in CASE_COLUMNS if "__" not in name}
+    for name in CASE_COLUMNS:
+        if "__" in name:
+            relation, field = name.split("__")
+            related = getattr(case, relation)
+            row[name] = getattr(related, field) if related is not None else None
+    return row
+
+
+def serialise_case(row: dict[str, Any], identities: list[tuple[str, str]]) -> dict[str, Any]:
+    """The case as the API shows it, from a CASE_COLUMNS row and its customer's identities."""
+    customer = None
+    if row["customer_id"] is not None:
+        customer = {
+            "id": row["customer_id"],
+            "name": row["customer__name"],
+            "identities": [{"kind": kind, "value": value} for kind, value in identities],
+        }
+    return {
+        "reference": row["reference"],
+        "status": row["status"],
+        "priority": row["priority"],
+        "severity": row["severity"],
+        "channel": row["channel"],
+        "language": row["language"],
+        "subject": row["subject"],
+        "description": row["description"],
+        "location": {"code": row["location__code"], "name": row["location__name"]},
+        "touchpoint": (
+            {"code": row["touchpoint__code"], "name": row["touchpoint__name"]} if row["touchpoint__code"] else None
+        ),
+        "category": (
+            {"code": row["category__code"], "name": row["category__name"]} if row["category__code"] else None
+        ),
+        "customer": customer,
+        "assignee": _staff(row["assignee__username"], row["assignee__first_name"], row["assignee__last_name"]),
+        "is_repeat_failure": row["is_repeat_failure"],
+        "created_at": row["created_at"],
+        "first_response_at": row["first_response_at"],
+        "resolved_at": row["resolved_at"],
+        "sla": {
+            "first_response_due_at": row["first_response_due_at"],
+            "resolution_due_at": row["resolution_due_at"],
+            "first_response_breached": row["first_response_breached"],
+            "resolution_breached": row["resolution_breached"],
+            "paused": row["is_open"] and row["resolution_running_since"] is None,
+        },
+        "url": case_url(row["reference"]),
+    }
+
+
+def identities_of(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each customer's identities, oldest first, in one query."""
+    found: dict[int, list[tuple[str, str]]] = {pk: [] for pk in customer_ids}
+    if customer_ids:
+        rows = CustomerIdentity.objects.filter(customer_id__in=customer_ids).order_by("id")
+        for customer_id, kind, value in rows.values_list("customer_id", "kind", "value"):
+            found[customer_id].append((kind, value))
+    return found
+
+
+def show_case(case: Case) -> dict[str, Any]:
+    # open_case_grouped leaves the identities it read and wrote on the customer: no need to read them again.
+    identities: list[tuple[str, str]] | None = getattr(case.customer, "_identities", None)
+    if identities is None:
+        identities = identities_of([case.customer_id] if case.customer_id else []).get(case.customer_id or 0, [])
+    return serialise_case(case_row(case), identities)
+
+
+def serialise_event(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "actor": _staff(event.actor.username, event.actor.first_name, event.actor.last_name) if event.actor else None,
+        "body": event.body,
+        "is_customer_visible": event.is_customer_visible,
+        "data": event.data,
+        "created_at": event.created_at,
+    }
+
+
+# --------------------------------------------------------------------------------------------- reads
+
+
+def _visible_case(request: HttpRequest, reference: str) -> Case:
+    """The case if the token's user may see it; the same 404 whether it is missing or out of their reach."""
+    if REFERENCE.fullmatch(reference):
+        try:
+            return access.get_case_for(_principal(request).user, reference)
+        except Http404:
+            pass
+    raise ApiError(404, _("No such case."))
+
+
+def _filtered(qs: QuerySet[Case], filters: CaseFilters, request: HttpRequest) -> QuerySet[Case]:
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.location:
+        qs = qs.filter(location__code=filters.location)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.assignee == "me":
+        qs = qs.filter(assignee_id=_principal(request).user.pk)
+    elif filters.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee:
+        qs = qs.filter(assignee__username=filters.assignee)
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        qs = qs.filter(
+            Q(reference=text.upper()) | Q(subject__icontains=text) | Q(description__icontains=text)
+        )
+    return qs
+
+
+def _cursor_id(cursor: str) -> int:
+    try:
+        _created_at, pk = decode_cursor(cursor)
+    except ValueError:
+        pk = 0
+    if not 0 < pk <= MAX_ID:
+        raise ApiError(400, _("The cursor is not valid; start again without it."), code="invalid",
+                       details=[field_error("cursor", _("Not a cursor from this API."))])
+    return pk
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases, newest first")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
+    """Cases the token's user may see, newest first, `limit` at a time; follow `next_cursor` for more."""
+    unknown = sorted(set(request.GET) - CASE_FILTER_NAMES)
+    if unknown:
+        raise ApiError(422, _("Unknown query parameter."),
+                       details=[field_error(name[:50], _("Unknown parameter."), "extra_forbidden")
+                                for name in unknown[:10]])
+    qs = _filtered(access.visible_cases(_principal(request).user), filters, request)
+    if filters.cursor is not None:
+        qs = qs.filter(id__lt=_cursor_id(filters.cursor))
+    rows = list(qs.order_by("-id").values(*CASE_COLUMNS)[: filters.limit + 1])
+    next_cursor = None
+    if len(rows) > filters.limit:
+        rows = rows[: filters.limit]
+        next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+    customers = identities_of(sorted({row["customer_id"] for row in rows if row["customer_id"] is not None}))
+    items = [serialise_case(row, customers.get(row["customer_id"], [])) for row in rows]
+    return json_response({"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, summary="Read a case")
+def get_case(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible_case(request, reference)
+    return json_response(show_case(case))
+
+
+@router.get("/cases/{reference}/events", response={200: EventList, **ERRORS}, summary="The case's timeline")
+def list_events(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every event on the case's timeline, oldest first, internal notes included."""
+    case = _visible_case(request, reference)
+    return json_response({"items": [serialise_event(event) for event in selectors.timeline(case)]})
+
+
+# --------------------------------------------------------------------------------------------- writes
+
+
+def _default_location(principal: ApiPrincipal) -> Location:
+    # The user's only location, else the organisation's only one: both are "the one location they can see".
+    candidates = list(access.visible_locations(principal.user).order_by()[:2])
+    if len(candidates) == 1:
+        return candidates[0]
+    raise ApiError(400, _("Please say where it happened."), code="invalid",
+                   details=[field_error("location", _("Give a location code (or a touchpoint)."), "missing")])
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Open a case")
+def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
+    """Open a case for the customer (found by any known identity, else created).
+
+    The location defaults to the touchpoint's, else the token user's only location, else the organisation's only
+    location; the language is detected from the description when not given.
+    """
+    principal = _principal(request)
+    organisation = principal.organisation
+    errors = []
+    location = touchpoint = category = None
+    if payload.touchpoint:
+        touchpoint = (
+            Touchpoint.objects.select_related("location")
+            .filter(organisation_id=organisation.pk, code=payload.touchpoint, is_active=True)
+            .first()
+        )
+        if touchpoint is None:
+            errors.append(field_error("touchpoint", _("Unknown touchpoint.")))
+    if payload.location:
+        location = Location.objects.filter(organisation_id=organisation.pk, code=payload.location).first()
+        if location is None:
+            errors.append(field_error("location", _("Unknown location.")))
+    if payload.category:
+        category = Category.objects.filter(
+            organisation_id=organisation.pk, code=payload.category, is_active=True
+        ).first()
+        if category is None:
+            errors.append(field_error("category", _("Unknown category.")))
+    if errors:
+        raise ApiError(400, errors[0]["message"], code="invalid", details=errors)
+    if location is None and touchpoint is None:
+        location = _default_location(principal)
+    # Committed with the other cases this worker is opening at the same moment; answered once durable.
+    case = services.open_case_grouped(services.CaseRequest(
+        by=principal.user,
+        organisation=organisation,
+        description=payload.description,
+        channel=payload.channel,
+        location=location,
+        touchpoint=touchpoint,
+        contact=services.CustomerContact(**payload.customer.model_dump()),
+        category=category,
+        severity=payload.severity,
+        failure_type=payload.failure_type,
+        language=payload.language,
+        subject=payload.subject,
+    ))
+    return json_response(show_case(case), status=201)
+
+
+STATUS_EVENTS = (
+    EventKind.STATUS_CHANGED, EventKind.ACKNOWLEDGED, EventKind.RESOLVED, EventKind.REOPENED, EventKind.CLOSED,
+)
+
+
+@router.post("/cases/{reference}/events", response={201: EventOut, **ERRORS}, summary="Add a note, reply or status")
+def create_event(request: HttpRequest, reference: str, payload: EventIn) -> HttpResponse:
+    """`note`: an internal note. `reply`: a message to the customer, sent after commit. `status`: move the case
+    to `status` (`body` is the reason); asking for the status it already has is a 409."""
+    case = _visible_case(request, reference)
+    user = _principal(request).user
+    with transaction.atomic():
+        if payload.type == "note":
+            event = services.add_note(case, payload.body, by=user)
+        elif payload.type == "reply":
+            message = services.reply(case, payload.body, by=user)
+            event = case.events.get(kind=EventKind.MESSAGE_OUT, data__message_id=message.pk)
+        else:
+            assert payload.status is not None
+            if payload.status == case.status:
+                raise ApiError(409, _("The case is already “%(status)s”.") % {"status": Status(case.status).label},
+                               code="conflict")
+            services.change_status(case, payload.status, by=user, reason=payload.body)
+            event = case.events.filter(kind__in=STATUS_EVENTS, actor_id=user.pk).latest("id")
+    event.actor = user
+    return json_response(serialise_event(event), status=201)

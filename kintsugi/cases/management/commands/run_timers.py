@@ -1,0 +1,55 @@
+"""The timer loop: fires due SLA timers and hands due message retries to the worker, every few seconds."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from kintsugi.cases.services import run_due_timers
+from kintsugi.comms.services import requeue_due_messages
+
+log = logging.getLogger("kintsugi.timers")
+
+
+class Command(BaseCommand):
+    help = "Fire due SLA warnings and breaches, and requeue due message retries, in a loop."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
+        parser.add_argument("--tick", type=float, default=settings.TIMER_TICK_SECONDS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        tick = max(0.5, float(options["tick"]))
+        if not options["once"]:
+            self.stdout.write(f"Timer loop running every {tick:g} s")
+        while True:
+            close_old_connections()
+            try:
+                fired = run_due_timers()
+                requeued = requeue_due_messages()
+                if fired or requeued:
+                    log.info("timers fired=%d messages requeued=%d", fired, requeued)
+            except Exception:  # keep the loop alive; the next tick retries
+                log.exception("timer pass failed")
+            if options["once"] or stopping:
+                break
+            deadline = time.monotonic() + tick
+            while not stopping and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if stopping:
+                break

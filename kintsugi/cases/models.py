@@ -1,0 +1,298 @@
+"""Cases (one service failure being recovered), their timeline, customers and SLA timers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kintsugi.accounts.models import LANGUAGE_CHOICES, Location, Organisation, Touchpoint
+
+# Cases whose clock is not running sort after every running one; a real value keeps the keyset simple.
+SLA_SORT_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    EMAIL = "email", _("Email")
+    LINE = "line", _("LINE")
+    MESSENGER = "messenger", _("Messenger")
+    ZALO = "zalo", _("Zalo")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    API = "api", _("API")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER, Status.REOPENED}
+)
+
+
+class FailureType(models.TextChoices):
+    MONETARY = "monetary", _("Monetary")
+    PRODUCT = "product", _("Product")
+    SERVICE_PROCESS = "service_process", _("Service process")
+    LACK_OF_ATTENTION = "lack_of_attention", _("Lack of attention")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Category(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="categories")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200, blank=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+    default_failure_type = models.CharField(
+        _("default failure type"), max_length=20, choices=FailureType.choices, default=FailureType.SERVICE_PROCESS
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="category_code_unique")]
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en")[:2]
+        own = {"vi": self.name_vi, "th": self.name_th}.get(language) or self.name
+        return own
+
+
+class Customer(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="customers")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("preferred language"), max_length=5, choices=LANGUAGE_CHOICES, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
+
+
+class IdentityKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    LINE = "line", _("LINE")
+    MESSENGER = "messenger", _("Messenger")
+    ZALO = "zalo", _("Zalo")
+
+
+class CustomerIdentity(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(_("kind"), max_length=12, choices=IdentityKind.choices)
+    value = models.CharField(_("value"), max_length=254)
+
+    class Meta:
+        verbose_name = _("customer identity")
+        verbose_name_plural = _("customer identities")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "value"], name="identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class SlaPolicy(models.Model):
+    """First-response and resolution targets; the most specific policy (severity, channel) wins."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sla_policies")
+    name = models.CharField(_("name"), max_length=100)
+    severity = models.PositiveSmallIntegerField(_("severity"), null=True, blank=True, help_text=_("Empty: any."))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
+    first_response_minutes = models.PositiveIntegerField(_("first response target (working minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution target (working minutes)"))
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCounter(models.Model):
+    """The last case number per organisation and year, for references such as K-2026-000123."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
+    reference = models.CharField(_("reference"), max_length=20)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="cases")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    severity = models.PositiveSmallIntegerField(_("severity"), default=3)
+    failure_type = models.CharField(
+        _("failure type"), max_length=20, choices=FailureType.choices, default=FailureType.SERVICE_PROCESS
+    )
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    is_open = models.BooleanField(default=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_repeat_failure = models.BooleanField(_("repeat failure"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    # SLA clocks (see cases/sla.py): targets in working seconds, the resolution clock's consumed time while
+    # paused, and the moments used by the inbox sort and by the timer loop.
+    sla_policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
+    first_response_target_s = models.PositiveIntegerField(default=0)
+    resolution_target_s = models.PositiveIntegerField(default=0)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_consumed_s = models.FloatField(default=0)
+    resolution_running_since = models.DateTimeField(null=True, blank=True)
+    first_response_breached = models.BooleanField(default=False)
+    resolution_breached = models.BooleanField(default=False)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_sort = models.DateTimeField(default=SLA_SORT_NEVER)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique"),
+            models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=5), name="case_severity_1_5"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "is_open", "sla_sort", "id"], name="case_inbox"),
+            models.Index(fields=["assignee", "is_open", "sla_sort", "id"], name="case_inbox_mine"),
+            models.Index(fields=["location", "is_open", "sla_sort", "id"], name="case_inbox_location"),
+            models.Index(fields=["organisation", "-id"], name="case_recent"),
+            models.Index(fields=["customer", "created_at"], name="case_customer_history"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def sla_running_due_at(self) -> datetime | None:
+        """The deadline the case is racing now: first response until answered, then resolution."""
+        if not self.is_open:
+            return None
+        if self.first_response_at is None and self.first_response_due_at is not None:
+            return self.first_response_due_at
+        return self.resolution_due_at
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case opened")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSIGNED = "assigned", _("Assigned")
+    NOTE = "note", _("Internal note")
+    MESSAGE_IN = "message_in", _("Message from customer")
+    MESSAGE_OUT = "message_out", _("Reply to customer")
+    MESSAGE_STATUS = "message_status", _("Delivery update")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ESCALATED = "escalated", _("Escalated")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACH = "sla_breach", _("SLA breached")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    UPDATED = "updated", _("Details changed")
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    is_customer_visible = models.BooleanField(_("visible to the customer"), default=False)
+    body = models.TextField(_("text"), blank=True)
+    data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="event_timeline")]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class TimerKind(models.TextChoices):
+    FIRST_RESPONSE_WARNING = "fr_warning", _("First response warning")
+    FIRST_RESPONSE_BREACH = "fr_breach", _("First response breach")
+    RESOLUTION_WARNING = "res_warning", _("Resolution warning")
+    RESOLUTION_BREACH = "res_breach", _("Resolution breach")
+
+
+class TimerState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Timer(models.Model):
+    """A due row: the worker loop claims it when due_at passes (conditional update) and runs its handler."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
+    kind = models.CharField(max_length=20, choices=TimerKind.choices)
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
+    fired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "due_at"], name="timer_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_at:%Y-%m-%d %H:%M}"

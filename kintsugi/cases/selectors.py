@@ -1,0 +1,235 @@
+"""Reads used in more than one place, or that need care to be fast."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.utils import timezone
+
+from kintsugi.accounts import access
+from kintsugi.accounts.models import Location, Organisation, Role, User
+from kintsugi.cases.models import Case, CaseEvent, SlaPolicy
+from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
+from kintsugi.lib.cursor import decode_cursor, encode_cursor
+
+_cache_lock = threading.Lock()
+_calendars: dict[int, tuple[datetime, WorkingCalendar]] = {}
+_policies: dict[int, tuple[float, list[SlaPolicy]]] = {}
+POLICY_CACHE_SECONDS = 30.0
+
+
+def calendar_for(location: Location) -> WorkingCalendar:
+    """The location's working calendar, cached per process until the location (or a holiday) changes."""
+    cached = _calendars.get(location.pk)
+    if cached is not None and cached[0] == location.updated_at:
+        return cached[1]
+    holidays = list(location.holidays.values_list("date", flat=True))
+    calendar = WorkingCalendar.from_config(
+        location.timezone, location.working_hours, holidays, always_open=location.always_open
+    )
+    with _cache_lock:
+        _calendars[location.pk] = (location.updated_at, calendar)
+    return calendar
+
+
+def sla_policy_for(organisation_id: int, severity: int, channel: str) -> SlaPolicy | None:
+    """The most specific policy for this severity and channel: both match > severity > channel > default."""
+    now = time.monotonic()
+    cached = _policies.get(organisation_id)
+    if cached is None or now - cached[0] > POLICY_CACHE_SECONDS:
+        # Oldest first, so of two equally specific policies the same one wins on every database.
+        policies = list(SlaPolicy.objects.filter(organisation_id=organisation_id).order_by("pk"))
+        with _cache_lock:
+            _policies[organisation_id] = (now, policies)
+    else:
+        policies = cached[1]
+    best: tuple[int, SlaPolicy] | None = None
+    for policy in policies:
+        if policy.severity is not None and policy.severity != severity:
+            continue
+        if policy.channel and policy.channel != channel:
+            continue
+        score = (2 if policy.severity is not None else 0) + (1 if policy.channel else 0)
+        if best is None or score > best[0]:
+            best = (score, policy)
+    return best[1] if best else None
+
+
+def clear_caches() -> None:
+    with _cache_lock:
+        _calendars.clear()
+        _policies.clear()
+
+
+def supervisors_for(case: Case) -> QuerySet[User]:
+    """Supervisors and CX managers of the case's organisation whose scope covers its location."""
+    in_scope = Q(locations__isnull=True) | Q(locations=case.location_id)
+    return (
+        User.objects.filter(
+            organisation_id=case.organisation_id, is_active=True, role__in=[Role.SUPERVISOR, Role.CX_MANAGER]
+        )
+        .filter(in_scope)
+        .distinct()
+    )
+
+
+def timeline(case: Case, *, customer_visible_only: bool = False) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("actor").order_by("created_at", "id")
+    if customer_visible_only:
+        qs = qs.filter(is_customer_visible=True)
+    return qs
+
+
+def customer_history(case: Case, limit: int = 10) -> list[Case]:
+    """The customer's other cases, newest first."""
+    if case.customer_id is None:
+        return []
+    return list(
+        Case.objects.filter(customer_id=case.customer_id)
+        .exclude(pk=case.pk)
+        .select_related("category", "location")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def organisation_defaults(organisation: Organisation) -> dict[str, Any]:
+    return {"language": organisation.default_language, "currency": organisation.currency}
+
+
+# --------------------------------------------------------------------------------------------- inbox
+
+INBOX_VIEWS = ("open", "mine", "team", "unassigned", "breaching", "closed")
+# Views whose tab shows a (capped) count of its cases.
+INBOX_COUNTED_VIEWS = ("open", "mine", "team", "unassigned", "breaching")
+INBOX_FILTERS = ("status", "location", "category", "severity", "channel")
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    cases: list[Case]
+    next_cursor: str | None
+
+
+def _inbox_view(user: User, view: str, now: datetime) -> QuerySet[Case]:
+    qs = access.visible_cases(user)
+    if view == "closed":
+        return qs.filter(is_open=False)
+    qs = qs.filter(is_open=True)
+    if view == "mine":
+        return qs.filter(assignee_id=user.pk)
+    if view == "team":
+        return qs.filter(assignee__isnull=False).exclude(assignee_id=user.pk)
+    if view == "unassigned":
+        return qs.filter(assignee__isnull=True)
+    if view == "breaching":
+        return qs.filter(sla_warn_at__lte=now)
+    if view == "open":
+        return qs
+    raise ValueError(f"unknown inbox view {view!r}")
+
+
+def _inbox_filtered(qs: QuerySet[Case], filters: Mapping[str, Any]) -> QuerySet[Case]:
+    lookups = {"status": "status", "location": "location_id", "category": "category_id",
+               "severity": "severity", "channel": "channel"}
+    wanted = {lookups[key]: value for key, value in filters.items() if key in lookups and value not in (None, "")}
+    return qs.filter(**wanted) if wanted else qs
+
+
+def inbox_page(
+    user: User,
+    *,
+    view: str,
+    filters: Mapping[str, Any],
+    cursor: str | None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> InboxPage:
+    """One keyset page of the cases `user` may see in `view`, most urgent SLA first (resolved and closed: newest
+    first); `cursor` is the previous page's next_cursor; raises ValueError for an unknown view or a bad cursor."""
+    now = now or timezone.now()
+    qs = _inbox_filtered(_inbox_view(user, view, now), filters)
+    newest_first = view == "closed"
+    if cursor:
+        sort_value, pk = decode_cursor(cursor)
+        if newest_first:
+            qs = qs.filter(id__lt=pk)
+        else:
+            qs = qs.filter(TupleGreaterThan(Tuple(F("sla_sort"), F("id")), (sort_value, pk)))
+    qs = qs.order_by("-id") if newest_first else qs.order_by("sla_sort", "id")
+    rows = list(
+        qs.select_related("customer", "location", "touchpoint", "category", "assignee")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(last.created_at if newest_first else last.sla_sort, last.pk)
+    return InboxPage(cases=rows, next_cursor=next_cursor)
+
+
+def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> dict[str, int]:
+    """How many cases each counted inbox view holds, counting at most `cap` per view, in one query."""
+    if not access.is_staff_member(user):
+        return dict.fromkeys(INBOX_COUNTED_VIEWS, 0)
+    now = now or timezone.now()
+    parts: list[str] = []
+    params: list[Any] = []
+    db = "default"
+    for index, view in enumerate(INBOX_COUNTED_VIEWS):
+        qs = _inbox_view(user, view, now).order_by().values("id")[:cap]
+        db = qs.db
+        sql, view_params = qs.query.get_compiler(using=db).as_sql()
+        # Each count runs over a LIMITed subquery, so a tab never costs more than `cap` index entries.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS inbox_{index})")
+        params.extend(view_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {view: int(count) for view, count in zip(INBOX_COUNTED_VIEWS, row, strict=True)}
+
+
+@dataclass(frozen=True)
+class SlaSnapshot:
+    """Where a case stands against its SLA at one moment (state: ok, warning, breached, paused or stopped)."""
+
+    state: str
+    target: str
+    due_at: datetime | None
+    warn_at: datetime | None
+    remaining_s: float | None
+    # When the running clock next stops counting (the location closes); None when it is not counting now.
+    counting_until: datetime | None = None
+
+
+def sla_snapshot(case: Case, now: datetime | None = None) -> SlaSnapshot:
+    """The running SLA target of `case`, its deadline and the working seconds left on it at `now`."""
+    now = now or timezone.now()
+    if not case.is_open:
+        return SlaSnapshot("stopped", "", None, None, None)
+    calendar = calendar_for(case.location)
+    due: datetime | None
+    if case.first_response_at is None and case.first_response_due_at is not None:
+        target, due, breached = "first_response", case.first_response_due_at, case.first_response_breached
+        remaining = case.first_response_target_s - working_seconds_between(case.created_at, now, calendar)
+    else:
+        target, due, breached = "resolution", case.resolution_due_at, case.resolution_breached
+        clock = Clock(case.resolution_target_s, case.resolution_consumed_s, case.resolution_running_since)
+        remaining = remaining_seconds(clock, now, calendar)
+        if case.resolution_running_since is None:
+            return SlaSnapshot("paused", target, None, None, remaining)
+    counting_until = calendar.open_until(now)
+    if breached or remaining <= 0 or (due is not None and due <= now):
+        state = "breached"
+    elif case.sla_warn_at is not None and case.sla_warn_at <= now:
+        state = "warning"
+    else:
+        state = "ok"
+    return SlaSnapshot(state, target, due, case.sla_warn_at, remaining, counting_until)

@@ -1,0 +1,57 @@
+"""Language detection and subjects: pure rules, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from kintsugi.cases.triage import detect_language, subject_from
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        # Thai script decides, whatever the hint.
+        ("ห้องแอร์ไม่เย็นเลยค่ะ แจ้งไปสองรอบแล้วยังไม่มีใครมาดู", "en", "th"),
+        ("ห้อง 305 แอร์เสีย", "vi", "th"),
+        # Vietnamese letters and tone marks decide.
+        ("Phòng 305 chưa được dọn, khăn tắm bẩn và điều hòa không mát.", "en", "vi"),
+        ("Cảm ơn", "th", "vi"),
+        # Unaccented Vietnamese, as typed on a phone without a Vietnamese keyboard.
+        ("phong chua duoc don, khan tam ban qua", "en", "vi"),
+        ("nhan vien khong lich su, cho doi lau qua", "th", "vi"),
+        ("ko dc", "en", "vi"),
+        # Plain English, long enough for the model.
+        ("The room was not cleaned and the towels were dirty when we arrived.", "vi", "en"),
+        ("I had an issue with an order at an hour when nobody was at the desk.", "vi", "en"),
+        ("I had an issue with an order at an hour", "th", "en"),
+        # English words borrowed from French are not Vietnamese.
+        ("The café served a cold entrée and nobody came to our table for an hour.", "vi", "en"),
+        # Too short or too plain to tell: the hint (the customer's language) decides.
+        ("OK", "th", "th"),
+        ("Room 305", "vi", "vi"),
+        ("Mat is dirty", "th", "th"),
+        ("an app", "th", "th"),
+        ("!!! ???", "vi", "vi"),
+        ("", "th", "th"),
+        # An unknown hint falls back to English.
+        ("OK", "fr", "en"),
+        ("OK", None, "en"),
+    ],
+)
+def test_detect_language(text: str, hint: str | None, expected: str) -> None:
+    assert detect_language(text, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cold shower", "Cold shower"),
+        ("\n\n  Cold shower  \nand no towels", "Cold shower"),
+        ("word " * 30, "word word word word word word word word word word word word word word word word…"),
+        ("x" * 100, "x" * 80 + "…"),
+        ("Room dirty, staff rude, " + "a" * 70, "Room dirty, staff rude…"),
+        ("", ""),
+    ],
+)
+def test_subject_from_first_line(text: str, expected: str) -> None:
+    assert subject_from(text) == expected

@@ -1,0 +1,208 @@
+"""Messages in and out of the outbox, delivery, and in-app notifications for staff."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kintsugi.accounts.models import User
+from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, IdentityKind
+from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
+from kintsugi.comms.transports import SendError, get_transport
+
+MAX_ATTEMPTS = 6
+SENDING_LEASE = timedelta(minutes=10)
+log = logging.getLogger("kintsugi.comms")
+FRESH_GRACE = timedelta(seconds=10)
+# Channels where staff speak to the customer directly; the written reply is a record, not something to send.
+IN_PERSON_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
+CHANNEL_IDENTITY = {
+    Channel.EMAIL: IdentityKind.EMAIL,
+    Channel.LINE: IdentityKind.LINE,
+    Channel.MESSENGER: IdentityKind.MESSENGER,
+    Channel.ZALO: IdentityKind.ZALO,
+}
+
+
+def _route(case: Case) -> tuple[str, str]:
+    """The channel and address to answer on: the case's own channel, else email for web and API cases."""
+    identities: dict[str, str] = {}
+    if case.customer_id is not None:
+        identities = dict(case.customer.identities.values_list("kind", "value")) if case.customer else {}
+    kind = CHANNEL_IDENTITY.get(Channel(case.channel))
+    if kind is not None and identities.get(kind):
+        return case.channel, identities[kind]
+    if case.channel in {Channel.WEB, Channel.API} and identities.get(IdentityKind.EMAIL):
+        return Channel.EMAIL, identities[IdentityKind.EMAIL]
+    return case.channel, ""
+
+
+def queue_outbound(case: Case, body: str, *, by: User | None, at: datetime | None = None) -> Message:
+    """Put a message to the customer in the outbox; the worker sends it after the transaction commits."""
+    at = at or timezone.now()
+    channel, recipient = _route(case)
+    if channel in IN_PERSON_CHANNELS:
+        status = DeliveryStatus.RECORDED
+    elif not recipient:
+        # Web and API cases with no address: the customer reads it on their status page.
+        status = DeliveryStatus.SENT if channel in {Channel.WEB, Channel.API} else DeliveryStatus.QUEUED
+    else:
+        status = DeliveryStatus.QUEUED
+    message = Message.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        direction=Direction.OUTBOUND,
+        channel=channel,
+        recipient=recipient,
+        subject=f"[{case.reference}] {case.subject}"[:200],
+        body=body,
+        language=case.language,
+        status=status,
+        author=by,
+        created_at=at,
+        sent_at=at if status in {DeliveryStatus.SENT, DeliveryStatus.RECORDED} else None,
+        next_attempt_at=at if status == DeliveryStatus.QUEUED else None,
+    )
+    if status == DeliveryStatus.QUEUED:
+        transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from kintsugi.comms.tasks import send_message
+
+    send_message.enqueue(message_id)
+
+
+def record_inbound(case: Case, body: str, *, channel: str, at: datetime | None = None) -> Message:
+    at = at or timezone.now()
+    return Message.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        direction=Direction.INBOUND,
+        channel=channel,
+        body=body,
+        language=case.language,
+        status=DeliveryStatus.RECEIVED,
+        created_at=at,
+    )
+
+
+def deliver(message_id: int, *, now: datetime | None = None) -> str:
+    """Send one queued message through its transport, outside any transaction; record the outcome."""
+    now = now or timezone.now()
+    # The claim is a lease: a worker that dies mid-send leaves the row "sending" until `next_attempt_at`,
+    # after which requeue_due_messages hands it out again.
+    claimed = Message.objects.filter(
+        pk=message_id, status=DeliveryStatus.QUEUED, direction=Direction.OUTBOUND
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+    if not claimed:
+        return "skipped"
+    message = Message.objects.select_related("case").get(pk=message_id)
+    try:
+        external_id = get_transport(message.channel).send(message)
+    except SendError as exc:
+        return _record_failure(message, exc, now)
+    except Exception as exc:  # a transport bug must not leave the message stuck; retry it like a glitch
+        log.exception("transport for %s raised", message.channel)
+        return _record_failure(message, SendError(f"{type(exc).__name__}: {exc}"), now)
+    Message.objects.filter(pk=message.pk).update(
+        status=DeliveryStatus.SENT, sent_at=now, external_id=external_id, error="", next_attempt_at=None
+    )
+    return "sent"
+
+
+
+
+@transaction.atomic
+def _record_failure(message: Message, exc: SendError, now: datetime) -> str:
+    if exc.permanent or message.attempts >= MAX_ATTEMPTS:
+        Message.objects.filter(pk=message.pk).update(
+            status=DeliveryStatus.FAILED, error=exc.reason[:1000], next_attempt_at=None
+        )
+        case = message.case
+        CaseEvent.objects.create(
+            case=case,
+            organisation_id=case.organisation_id,
+            kind=EventKind.MESSAGE_STATUS,
+            body=exc.reason[:1000],
+            data={"message_id": message.pk, "status": DeliveryStatus.FAILED, "channel": message.channel},
+            created_at=now,
+        )
+        recipients: list[Any] = [message.author_id] if message.author_id else []
+        if case.assignee_id and case.assignee_id not in recipients:
+            recipients.append(case.assignee_id)
+        notify(recipients, "delivery_failed", case, at=now, data={"reason": exc.reason[:200]})
+        return "failed"
+    delay = timedelta(seconds=30 * 2 ** (message.attempts - 1))
+    Message.objects.filter(pk=message.pk).update(
+        status=DeliveryStatus.QUEUED, error=exc.reason[:1000], next_attempt_at=now + delay
+    )
+    return "retry"
+
+
+def requeue_due_messages(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Hand messages whose retry time has come (or whose task was lost) back to the task worker."""
+    now = now or timezone.now()
+    # A retry is due at its time; a fresh message gets a grace period, as its own task is on its way after commit.
+    due = Q(attempts__gt=0, next_attempt_at__lte=now) | Q(attempts=0, next_attempt_at__lte=now - FRESH_GRACE)
+    ids = list(
+        Message.objects.filter(due, status=DeliveryStatus.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    stuck = Message.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
+    stuck.update(status=DeliveryStatus.QUEUED)
+    for message_id in ids:
+        _enqueue(message_id)
+    return len(ids)
+
+
+def notify(
+    recipients: list[Any],
+    kind: str,
+    case: Case | None,
+    *,
+    at: datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Tell staff something in the app; recipients are users or user ids, each told once."""
+    at = at or timezone.now()
+    seen: set[int] = set()
+    rows = []
+    for recipient in recipients:
+        user_id = recipient.pk if isinstance(recipient, User) else int(recipient)
+        if user_id in seen:
+            continue
+        seen.add(user_id)
+        rows.append(
+            Notification(
+                organisation_id=case.organisation_id if case else _org_of(user_id),
+                user_id=user_id,
+                case=case,
+                kind=kind,
+                data=data or {},
+                created_at=at,
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _org_of(user_id: int) -> int:
+    org_id = User.objects.filter(pk=user_id).values_list("organisation_id", flat=True).get()
+    assert org_id is not None
+    return org_id
+
+
+def mark_notifications_read(user: User, *, ids: list[int] | None = None, at: datetime | None = None) -> int:
+    """Mark the user's notifications (or only `ids`) as read."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=at or timezone.now())

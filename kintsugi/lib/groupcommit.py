@@ -1,0 +1,119 @@
+"""Group commit: many threads' writes in one transaction, so a burst of requests pays for one commit, not many.
+
+A thread calls `submit(item)` and blocks until its item is written. The first thread that finds no batch in
+flight becomes the leader: it takes everything queued (up to `max_batch` items, its own first) and hands them
+to `write_batch`, which writes them in one transaction. Meanwhile new arrivals queue up; when the leader is
+done it wakes the thread at the head of the queue to lead the next batch, and returns. So a thread never writes
+more than the one batch that holds its own item, and one thread per process at a time waits for the database's
+write lock.
+
+Each item gets its own outcome. If the batch fails as a whole, its items are written again one by one with
+`write_one` (each in its own transaction), so one bad item fails alone and the others still succeed.
+
+Domain-free: the caller decides what an item is and how a batch is written (see cases.services).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+
+__all__ = ["GroupCommitter"]
+
+
+class _Slot[T, R]:
+    """One submitted item and, once written, its result or exception."""
+
+    __slots__ = ("error", "item", "lead", "result", "wake")
+
+    def __init__(self, item: T) -> None:
+        self.item = item
+        self.result: R | None = None
+        self.error: BaseException | None = None
+        self.lead = False
+        self.wake = threading.Event()
+
+    def outcome(self) -> R:
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
+
+
+class GroupCommitter[T, R]:
+    """Writes items submitted from many threads in batches; `submit` returns once the item's batch committed."""
+
+    def __init__(
+        self,
+        write_batch: Callable[[Sequence[T]], Sequence[R]],
+        *,
+        write_one: Callable[[T], R] | None = None,
+        max_batch: int = 64,
+    ) -> None:
+        self.write_batch = write_batch
+        self.write_one = write_one or (lambda item: write_batch([item])[0])
+        self.max_batch = max_batch
+        self._mutex = threading.Lock()
+        self._queue: deque[_Slot[T, R]] = deque()
+        self._busy = False
+        # For tests and the benchmark's curiosity: how many batches, and of what sizes, this process wrote.
+        self.batches = 0
+        self.items = 0
+
+    def submit(self, item: T) -> R:
+        """Write `item` with whatever else is queued; its result, or its exception raised in this thread."""
+        slot: _Slot[T, R] = _Slot(item)
+        with self._mutex:
+            self._queue.append(slot)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            slot.wake.wait()
+            if not slot.lead:
+                return slot.outcome()
+        # Leading: our slot is at the head of the queue (the queue was empty, or the last leader picked us).
+        with self._mutex:
+            batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
+        try:
+            self._write(batch)
+        finally:
+            with self._mutex:
+                if self._queue:
+                    successor = self._queue[0]
+                    successor.lead = True
+                    successor.wake.set()
+                else:
+                    self._busy = False
+            for other in batch:
+                if other is not slot:
+                    other.wake.set()
+        return slot.outcome()
+
+    def _write(self, batch: list[_Slot[T, R]]) -> None:
+        self.batches += 1
+        self.items += len(batch)
+        try:
+            results = self.write_batch([slot.item for slot in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            # Which item broke the batch is unknown: give each its own transaction and its own outcome.
+            for slot in batch:
+                try:
+                    slot.result = self.write_one(slot.item)
+                except Exception as one_exc:
+                    slot.error = one_exc
+            return
+        except BaseException as exc:
+            # KeyboardInterrupt, SystemExit: every waiting thread learns of it, and the leader re-raises it.
+            for slot in batch:
+                slot.error = exc
+            raise
+        if len(results) != len(batch):
+            error = RuntimeError(f"write_batch returned {len(results)} results for {len(batch)} items")
+            for slot in batch:
+                slot.error = error
+            return
+        for slot, result in zip(batch, results, strict=True):
+            slot.result = result

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `make run`: set up, then run the web server, the task worker and the timer loop in the foreground.
+#
+#   PORT=8001 scripts/run.sh   # also BIND_HOST (127.0.0.1), WEB_WORKERS (2 processes), WEB_THREADS (4 per worker)
+#
+# Ctrl-C or SIGTERM stops all three and exits 0; if one of them dies, the others are stopped and the script
+# exits non-zero.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export VENV="${VENV:-.venv}"
+BIND_HOST="${BIND_HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+WEB_WORKERS="${WEB_WORKERS:-2}"
+WEB_THREADS="${WEB_THREADS:-4}"   # request threads per worker
+export PORT   # settings read it for SITE_URL
+PY="$VENV/bin/python"
+
+say() { echo "run: $*" >&2; }
+
+scripts/env.sh runtime
+
+port_free='import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT leftovers are fine
+s.bind((sys.argv[1], int(sys.argv[2])))'
+if ! "$PY" -c "$port_free" "$BIND_HOST" "$PORT" 2>/dev/null; then
+    say "$BIND_HOST:$PORT is already in use; choose another with PORT=..."
+    exit 1
+fi
+
+scripts/compile_messages.sh
+"$PY" manage.py migrate --noinput
+"$PY" manage.py load_demo
+"$PY" manage.py collectstatic --noinput --verbosity 0
+
+declare -A name_of=()
+start() {
+    local name="$1"
+    shift
+    # Each child leads its own session and process group, so a stop reaches its own children too (granian's
+    # workers) and the terminal's Ctrl-C comes only to this script, which then stops everything in order.
+    setsid "$@" &
+    name_of[$!]="$name"
+}
+
+stop_all() {
+    local pid
+    for pid in "${!name_of[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 1 100); do   # up to 10 s to finish what they are doing
+        local alive=0
+        for pid in "${!name_of[@]}"; do
+            kill -0 "$pid" 2>/dev/null && alive=1
+        done
+        [ "$alive" -eq 1 ] || break
+        sleep 0.1
+    done
+    for pid in "${!name_of[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
+
+on_signal() {
+    trap '' INT TERM HUP
+    echo >&2
+    say "stopping"
+    stop_all
+    exit 0
+}
+trap on_signal INT TERM HUP
+
+start web "$VENV/bin/granian" --interface wsgi kintsugi.wsgi:application \
+    --host "$BIND_HOST" --port "$PORT" --workers "$WEB_WORKERS" --blocking-threads "$WEB_THREADS"
+start worker "$PY" manage.py db_worker
+start timers "$PY" manage.py run_timers
+
+# Print the address once the server answers, so it is not lost above the servers' start-up lines.
+for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/$BIND_HOST/$PORT") 2>/dev/null && break
+    sleep 0.2
+done
+cat >&2 <<BANNER
+
+  Kintsugi is running at http://$BIND_HOST:$PORT/
+  Demo logins (password: kintsugi): agent, supervisor, manager, admin
+  Ctrl-C stops it.
+
+BANNER
+
+set +e
+wait -n -p ended "${!name_of[@]}"
+status=$?
+set -e
+trap '' INT TERM HUP
+say "${name_of[$ended]} stopped (exit status $status); stopping the others"
+unset "name_of[$ended]"
+stop_all
+[ "$status" -ne 0 ] || status=1
+exit "$status"

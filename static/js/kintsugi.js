@@ -1,0 +1,79 @@
+/* Kintsugi: the little behaviour the pages need. Everything works without it; this only adds comfort. */
+(function () {
+  "use strict";
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  // SLA countdown in WORKING time: the server renders the working seconds left and until when the location's
+  // clock keeps counting (its closing time); we subtract the working time elapsed since the page was rendered.
+  // The state turns to breached at the deadline and to warning at the warning moment (both wall-clock instants).
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-sla][data-deadline]").forEach(function (card) {
+      var deadline = Date.parse(card.dataset.deadline);
+      if (isNaN(deadline)) return;
+      var warn = card.dataset.warn ? Date.parse(card.dataset.warn) : NaN;
+      var rendered = Date.parse(card.dataset.rendered);
+      var until = card.dataset.countingUntil ? Date.parse(card.dataset.countingUntil) : rendered;
+      var elapsed = Math.max(0, Math.min(now, until) - rendered) / 1000;
+      var left = Math.round(parseFloat(card.dataset.remaining) - elapsed);
+      if (isNaN(left)) return;
+      var abs = Math.abs(left);
+      var text = (left < 0 ? "\u2212" : "") + Math.floor(abs / 3600) + ":" + pad(Math.floor(abs % 3600 / 60)) + ":" + pad(abs % 60);
+      var counter = card.querySelector("[data-countdown]");
+      if (counter) counter.textContent = text;
+      var state = card.dataset.state;
+      if (left <= 0 || now >= deadline) state = "breached";
+      else if (!isNaN(warn) && now >= warn && state === "ok") state = "warning";
+      if (state !== card.dataset.state) {
+        card.classList.remove("sla-card-" + card.dataset.state);
+        card.classList.add("sla-card-" + state);
+        card.dataset.state = state;
+        var label = card.querySelector("[data-sla-label]");
+        var word = card.querySelector("[data-text-" + state + "]");
+        if (label && word) label.textContent = word.textContent;
+      }
+    });
+  }
+
+  // Menus (notifications, account): one open at a time; Escape or a click elsewhere closes them.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var menu = event.target.closest("details.menu");
+    closeMenus(menu);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeMenus(null);
+  });
+
+  // Success notes fade after a few seconds; errors stay until the next action.
+  function fadeFlashes(root) {
+    (root || document).querySelectorAll(".flash-success, .flash-info").forEach(function (item) {
+      window.setTimeout(function () {
+        item.classList.add("is-leaving");
+        window.setTimeout(function () { item.remove(); }, 450);
+      }, 6000);
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { fadeFlashes(event.detail.elt); });
+
+  function init() {
+    fadeFlashes(document);
+    // The filter bar starts folded on phones unless a filter is active.
+    if (window.matchMedia("(max-width: 699px)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]:not([data-active])").forEach(function (d) {
+        d.removeAttribute("open");
+      });
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
