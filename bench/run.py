@@ -1,9 +1,9 @@
 """Kintsugi's benchmark: granian (WSGI) + SQLite WAL on this machine, load from wrk on 127.0.0.1.
 
-    python bench/run.py                                  # all scenarios, 1,000,000 seeded cases (~6-8 min)
+    python bench/run.py                                  # all scenarios, 1,000,000 seeded cases (~9 min)
     python bench/run.py --quick                          # smoke run: 20,000 cases, 3 s per scenario (< 2 min)
     python bench/run.py --scenario create --duration 15  # one scenario
-    python bench/run.py --sweep                          # also compare granian worker/thread settings
+    python bench/run.py --sweep                          # also compare granian settings (~13 min in all)
     BENCH_PYSPY=/tmp/prof/bin/py-spy python bench/run.py --profile   # sample the workers with py-spy
 
 Scenarios (issue 3's targets):
@@ -62,14 +62,14 @@ RESULTS = BENCH / "results"
 SECRET_KEY = "bench-only-fixed-secret-key-not-for-production-7f3a9c1e5b2d4f6a8c0e"
 SCENARIOS = ("create", "inbox", "api-list")
 # The best granian settings found by --sweep on the 2-core machine (see docs/performance.md).
-DEFAULT_SERVER = ServerConfig(workers=2, blocking_threads=1, backpressure=16)
+DEFAULT_SERVER = ServerConfig(workers=3, blocking_threads=4, backpressure=16)
 SWEEP = [
-    ServerConfig(workers=2),
+    ServerConfig(workers=2),  # granian's defaults: backpressure 512 and 256 blocking threads per worker
     ServerConfig(workers=2, blocking_threads=1, backpressure=16),
-    ServerConfig(workers=2, blocking_threads=2, backpressure=16),
     ServerConfig(workers=2, blocking_threads=4, backpressure=16),
-    ServerConfig(workers=3, blocking_threads=1, backpressure=16),
-    ServerConfig(workers=3, blocking_threads=2, backpressure=16),
+    ServerConfig(workers=2, blocking_threads=8, backpressure=16),
+    ServerConfig(workers=2, blocking_threads=16, backpressure=32),
+    ServerConfig(workers=3, blocking_threads=4, backpressure=16),
 ]
 TARGETS: dict[str, list[dict[str, Any]]] = {
     "create": [
@@ -346,10 +346,26 @@ def scenario_record(result: LoadResult, config: ServerConfig, **extra: Any) -> d
     record = result.as_dict()
     record["server"] = config.as_dict()
     server_cores = result.cpu.get("server_cores")
-    if server_cores and result.rps:
-        # The budget that matters on two cores: how much server CPU one request costs.
-        record["server_cpu_ms_per_request"] = round(server_cores * 1000 / result.rps, 2)
     record.update(extra)
+    if server_cores and result.rps:
+        # The budget that matters on two cores: how much server CPU one request costs. Unlike req/s and
+        # latency, it hardly moves when other work shares the machine, so it carries the projection below.
+        cpu_ms = server_cores * 1000 / result.rps
+        record["server_cpu_ms_per_request"] = round(cpu_ms, 2)
+        cores = (os.cpu_count() or 2) - result.cpu.get("loadgen_cores", 0)
+        ceiling = cores * 1000 / cpu_ms
+        projection: dict[str, Any] = {"cpu_bound_rps": round(ceiling)}
+        lock_ms = (record.get("probe") or {}).get("write_lock_ms_median")
+        if lock_ms:
+            # One SQLite writer at a time: no more single-case write transactions per second than 1000 / time
+            # held (group commit, which batches concurrent requests into one transaction, can beat this).
+            projection["write_lock_bound_rps_unbatched"] = round(1000 / lock_ms)
+        projection["rps"] = round(ceiling)
+        projection["p50_ms_at_connections"] = round(result.connections * 1000 / ceiling, 1)
+        projection["note"] = ("estimate for the same machine with nothing else running: throughput from server "
+                              "CPU per request (and the SQLite write lock), latency from Little's law for "
+                              f"{result.connections} closed-loop connections")
+        record["projection_idle_machine"] = projection
     return record
 
 
@@ -429,8 +445,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--blocking-threads", type=int, default=None)
     parser.add_argument("--backpressure", type=int, default=None)
     parser.add_argument("--sweep", action="store_true", help="compare granian settings (create and api-list)")
-    parser.add_argument("--experiment", action="append", default=[], choices=("serialised-writes",),
-                        help="also run the create load against a variant of the app (for information)")
     parser.add_argument("--nice", type=int, default=None,
                         help="niceness of granian and wrk (default -10 as root, else 0): other work on the "
                              "machine then disturbs the measurement less; cpu.other_cores shows what remained")
@@ -499,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         "method": {
             "server": "granian --interface wsgi kintsugi.wsgi:application on 127.0.0.1, SQLite WAL",
             "load": f"{'wrk' if wrk else 'bench/load.py'} -t {args.threads} -c {args.connections}, closed loop, "
-                    f"{args.warmup:g} s warm-up then {args.duration:g} s measured, separate process",
+                    f"{args.warmup:g} s warm-up then {args.rounds} x {args.duration:g} s measured (median round "
+                    f"reported), then {args.unloaded:g} s on one connection; separate process",
             "quick": args.quick,
             "nice": args.nice,
             "cases_seeded": args.cases,
@@ -509,7 +524,6 @@ def main(argv: list[str] | None = None) -> int:
         "targets_source": "issue 3",
         "peers": PEERS,
         "scenarios": {},
-        "notes": [],
     }
     runner = Runner(args, stamp, wrk, report)
     data_dirs: list[Path] = []
@@ -534,25 +548,14 @@ def main(argv: list[str] | None = None) -> int:
             with runner.server(env, config) as server:
                 result = runner.create(server, fixtures, profile=args.profile)
             probes = fixture(env, "probe", stdin=json.dumps([{
-                "name": "create", "method": "POST", "path": "/api/v1/cases", "repeat": 5,
+                "name": "create", "method": "POST", "path": "/api/v1/cases", "repeat": 12,
                 "headers": {"Authorization": f"Bearer {fixtures['token']}"},
                 "body": json.dumps({
                     "description": DESCRIPTIONS["vi"][0], "location": "hanoi", "channel": "api",
-                    "customer": {"name": "Lan", "email": "probe@example.com", "phone": "+84912345678"},
+                    "customer": {"name": "Lan", "email": "probe{n}@example.com", "phone": "+849123456{n}"},
                 }),
             }]))["probes"]
             report["scenarios"]["create"] = scenario_record(result, config, database_cases=0, probe=probes[0])
-
-        if "serialised-writes" in args.experiment:
-            # The same POST load, with writers queued on a file lock (bench/experiments/serialised_writes.py).
-            data_dir = new_data_dir(stamp, "create-serialised")
-            data_dirs.append(data_dir)
-            env = bench_env(data_dir)
-            fixtures = fixture(env, "setup")
-            with runner.server(env, config, app="bench.experiments.serialised_writes:application") as server:
-                result = runner.create(server, fixtures, name="create+serialised-writes")
-            report["scenarios"]["create+serialised-writes"] = scenario_record(
-                result, config, database_cases=0, experiment="bench/experiments/serialised_writes.py")
 
         if "inbox" in wanted or "api-list" in wanted:
             data_dir = new_data_dir(stamp, "read")

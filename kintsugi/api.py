@@ -186,7 +186,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         code = str(error.get("type", "invalid"))
         message = str(error.get("msg", "Invalid value."))
         if code == "missing" and loc[:1] == ("body",) and len(loc) <= 2:
-            message = "A JSON object body is required."
+            message = str(_("A JSON object body is required."))
         details.append(field_error(_field_name(loc), message, code))
     return error_response(422, _("Some fields are missing or not valid."), details=details)
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kintsugi.accounts",
     "kintsugi.cases",
     "kintsugi.comms",
+    "kintsugi.intake",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kintsugi.local")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 API_MAX_BODY_BYTES = 64 * 1024
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "6000"))
+
+# The public complaint form and status pages (kintsugi/intake): rate limits as "hits/seconds" ("0": off), counted
+# in the database so that they hold across every web process and machine.
+PUBLIC_FORM_LIMIT_PER_IP = os.environ.get("PUBLIC_FORM_LIMIT_PER_IP", "10/600")
+PUBLIC_FORM_LIMIT_PER_TOUCHPOINT = os.environ.get("PUBLIC_FORM_LIMIT_PER_TOUCHPOINT", "300/600")
+PUBLIC_STATUS_LIMIT_PER_LINK = os.environ.get("PUBLIC_STATUS_LIMIT_PER_LINK", "30/3600")
+# A failed CSRF check on a public page shows a friendly page in the customer's language (staff pages: Django's).
+CSRF_FAILURE_VIEW = "kintsugi.intake.public.csrf_failure"
 
 # The timer loop's tick: a due SLA warning or breach is noticed within this many seconds.
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "5"))

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kintsugi.accounts.urls")),
     path("", include("kintsugi.cases.urls")),
+    path("", include("kintsugi.intake.urls")),
 ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kintsugi.accounts.models import Location, Role, Touchpoint, User
 
 if TYPE_CHECKING:
-    from kintsugi.cases.models import Case
+    from kintsugi.cases.models import Case, Customer
 
 STAFF_ROLES = frozenset(Role)
 
@@ -92,6 +92,22 @@ def visible_touchpoints(user: User) -> QuerySet[Touchpoint]:
     return qs.filter(location_id__in=scope) if scope is not None else qs
 
 
+def get_touchpoint_for(user: User, pk: int) -> Touchpoint:
+    """The touchpoint with this id if `user` may see it, with its location and organisation; 404 otherwise."""
+    try:
+        return visible_touchpoints(user).select_related("organisation").get(pk=pk)
+    except Touchpoint.DoesNotExist:
+        raise Http404("No such touchpoint") from None
+
+
+def get_location_for(user: User, code: str) -> Location:
+    """The location with this code if `user` may see it, with its organisation; 404 otherwise."""
+    try:
+        return visible_locations(user).select_related("organisation").get(code=code)
+    except Location.DoesNotExist:
+        raise Http404("No such location") from None
+
+
 def assignable_staff(user: User, case: Case) -> QuerySet[User]:
     """Who `user` may assign `case` to: anyone able to see it for supervisors and above, else only themselves."""
     qs = User.objects.filter(organisation_id=case.organisation_id, is_active=True)
@@ -99,3 +115,27 @@ def assignable_staff(user: User, case: Case) -> QuerySet[User]:
         return qs.filter(pk=user.pk)
     in_scope = Q(locations__isnull=True) | Q(locations=case.location_id)
     return qs.filter(in_scope).exclude(role=Role.ADMIN).distinct().order_by("first_name", "username")
+
+
+def visible_customers(user: User) -> QuerySet[Customer]:
+    """Customers whose page `user` may open: their organisation's, and for a location-scoped user only those with
+    a case at one of their locations (merged records included, so their page can point to the surviving one)."""
+    from kintsugi.cases.models import Case, Customer
+
+    if not is_staff_member(user):
+        return Customer.objects.none()
+    qs = Customer.objects.filter(organisation_id=_org_id(user))
+    scope = location_scope(user)
+    if scope is not None:
+        qs = qs.filter(Exists(Case.objects.filter(customer_id=OuterRef("pk"), location_id__in=scope)))
+    return qs
+
+
+def get_customer_for(user: User, pk: int) -> Customer:
+    """The customer with this id if `user` may see them; 404 otherwise (no hint that they exist)."""
+    from kintsugi.cases.models import Customer
+
+    try:
+        return visible_customers(user).get(pk=pk)
+    except Customer.DoesNotExist:
+        raise Http404("No such customer") from None

@@ -34,10 +34,11 @@ class LocationAdmin(admin.ModelAdmin[Location]):
 
 @admin.register(Touchpoint)
 class TouchpointAdmin(admin.ModelAdmin[Touchpoint]):
-    list_display = ("name", "code", "location", "kind", "is_active")
+    list_display = ("name", "code", "location", "kind", "is_active", "public_code")
     list_filter = ("organisation", "kind", "is_active")
     list_select_related = ("location",)
-    search_fields = ("name", "code", "location__name")
+    search_fields = ("name", "code", "location__name", "public_code")
+    readonly_fields = ("public_code",)
 
 
 @admin.register(User)

@@ -70,7 +70,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @router.get("/touchpoints", response={200: TouchpointList, **ERRORS}, summary="Touchpoints you can see")
 def touchpoints(request: HttpRequest) -> HttpResponse:
-    """Touchpoints at the locations the token's user can see, with their location."""
+    """Touchpoints at the locations the token's user can see, with their location, public URL and QR codes."""
     principal: ApiPrincipal = request.auth  # type: ignore[attr-defined]
     rows = access.visible_touchpoints(principal.user)
     return json_response({
@@ -81,6 +81,9 @@ def touchpoints(request: HttpRequest) -> HttpResponse:
                 "kind": tp.kind,
                 "is_active": tp.is_active,
                 "location": {"code": tp.location.code, "name": tp.location.name},
+                "public_url": tp.public_url,
+                "qr_png_url": tp.qr_png_url,
+                "qr_svg_url": tp.qr_svg_url,
             }
             for tp in rows
         ]

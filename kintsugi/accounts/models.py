@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,7 +34,7 @@ class Organisation(models.Model):
         help_text=_("A customer with another failure within this many days is flagged as a repeat failure."),
     )
     sla_warning_percent = models.PositiveSmallIntegerField(
-        _("SLA warning at (% of target)"), default=75
+        _("SLA warning at (percent of the target)"), default=75
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -129,6 +130,16 @@ class TouchpointKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Public codes are printed under QR codes and may be typed by hand: no 0/O, 1/I look-alikes.
+PUBLIC_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+PUBLIC_CODE_LENGTH = 8  # 32**8 = 2**40 codes: unguessable by enumeration, short enough to type
+
+
+def generate_public_code() -> str:
+    """A fresh random touchpoint code; the unique constraint catches the (one in 10**12) collision."""
+    return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
+
+
 class Touchpoint(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="touchpoints")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="touchpoints")
@@ -136,6 +147,10 @@ class Touchpoint(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=TouchpointKind.choices, default=TouchpointKind.OTHER)
     code = models.SlugField(_("code"), max_length=50, help_text=_("Short code used in the touchpoint's public URL."))
     is_active = models.BooleanField(_("active"), default=True)
+    public_code = models.CharField(
+        _("public code"), max_length=16, unique=True, default=generate_public_code, editable=False,
+        help_text=_("Random code in the public URL and QR code of the touchpoint."),
+    )
 
     class Meta:
         verbose_name = _("touchpoint")
@@ -145,6 +160,24 @@ class Touchpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location.name} · {self.name}"
+
+    @property
+    def public_url(self) -> str:
+        """Where the touchpoint's QR code leads: the public complaint form."""
+        return f"{settings.SITE_URL.rstrip('/')}/t/{self.public_code}/"
+
+    @property
+    def public_url_short(self) -> str:
+        """The public URL without its scheme, as printed under the QR code for people who type it."""
+        return self.public_url.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def qr_png_url(self) -> str:
+        return f"{self.public_url}qr.png"
+
+    @property
+    def qr_svg_url(self) -> str:
+        return f"{self.public_url}qr.svg"
 
 
 class Role(models.TextChoices):

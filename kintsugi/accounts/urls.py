@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kintsugi.accounts import views
+from kintsugi.accounts import views, views_public, views_touchpoints
 from kintsugi.comms import views as comms_views
 
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("notifications/", comms_views.notifications, name="notifications"),
     path("notifications/read/", comms_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", comms_views.notification_open, name="notification_open"),
+    path("touchpoints/", views_touchpoints.touchpoints, name="touchpoints"),
+    path("touchpoints/<int:pk>/print/", views_touchpoints.touchpoint_print, name="touchpoint_print"),
+    path("locations/<slug:code>/print/", views_touchpoints.location_print, name="location_print"),
+    # Public: the touchpoint's QR code as an image. The form itself at t/<public_code>/ belongs to intake.
+    path("t/<str:public_code>/qr.png", views_public.touchpoint_qr_png, name="touchpoint_qr_png"),
+    path("t/<str:public_code>/qr.svg", views_public.touchpoint_qr_svg, name="touchpoint_qr_svg"),
 ]

@@ -7,6 +7,8 @@ the pages). A case the token's user may not see is answered 404, as if it did no
 from __future__ import annotations
 
 import re
+import threading
+import time
 from functools import cache
 from typing import Any
 
@@ -32,6 +34,7 @@ from kintsugi.cases.schemas import (
     EventList,
     EventOut,
 )
+from kintsugi.lib import apiauth
 from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
@@ -250,6 +253,29 @@ def list_events(request: HttpRequest, reference: str) -> HttpResponse:
 # --------------------------------------------------------------------------------------------- writes
 
 
+# Locations by code, per token and for as long as apiauth keeps the token's grant: an integration opening cases
+# names the same few locations over and over. A renamed code resolves for at most TOKEN_CACHE_SECONDS more, like
+# a changed scope; a code not (yet) known is looked up every time.
+_locations_lock = threading.Lock()
+_locations: dict[tuple[int, str, str], tuple[float, Location]] = {}
+MAX_CACHED_LOCATIONS = 10_000
+
+
+def _location_by_code(principal: ApiPrincipal, code: str) -> Location | None:
+    key = (principal.token_id, principal.token_prefix, code)
+    now = time.monotonic()
+    cached = _locations.get(key)
+    if cached is not None and now - cached[0] <= apiauth.TOKEN_CACHE_SECONDS:
+        return cached[1]
+    location = Location.objects.filter(organisation_id=principal.organisation.pk, code=code).first()
+    if location is not None:
+        with _locations_lock:
+            if len(_locations) >= MAX_CACHED_LOCATIONS:
+                _locations.clear()
+            _locations[key] = (now, location)
+    return location
+
+
 def _default_location(principal: ApiPrincipal) -> Location:
     # The user's only location, else the organisation's only one: both are "the one location they can see".
     candidates = list(access.visible_locations(principal.user).order_by()[:2])
@@ -279,7 +305,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         if touchpoint is None:
             errors.append(field_error("touchpoint", _("Unknown touchpoint.")))
     if payload.location:
-        location = Location.objects.filter(organisation_id=organisation.pk, code=payload.location).first()
+        location = _location_by_code(principal, payload.location)
         if location is None:
             errors.append(field_error("location", _("Unknown location.")))
     if payload.category:

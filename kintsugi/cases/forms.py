@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts.models import Location, Touchpoint
 from kintsugi.cases import services
-from kintsugi.cases.models import Category, Channel, FailureType, Status
+from kintsugi.cases.models import Category, Channel, Customer, FailureType, Status
 from kintsugi.cases.templatetags.kintsugi_ui import severity_words
 
 SEVERITIES = (1, 2, 3, 4, 5)
@@ -87,6 +87,8 @@ class CaseNewForm(forms.Form):
         coerce=int, label=_("How bad is it?"), widget=forms.RadioSelect, initial=3, choices=[],
     )
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Category"))
+    # A customer picked from the search (their id); the name, phone and email fields below then stay unused.
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     customer_name = forms.CharField(required=False, max_length=200, label=_("Customer name"),
                                     widget=forms.TextInput(attrs={"autocomplete": "off"}))
     customer_phone = forms.CharField(required=False, max_length=40, label=_("Phone"),
@@ -101,9 +103,11 @@ class CaseNewForm(forms.Form):
         locations: Sequence[Location],
         touchpoints: Sequence[Touchpoint],
         categories: Sequence[Category],
+        organisation_id: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.organisation_id = organisation_id
         self.locations = {loc.pk: loc for loc in locations}
         self.touchpoints = {tp.pk: tp for tp in touchpoints}
         self.categories = {c.pk: c for c in categories}
@@ -130,13 +134,39 @@ class CaseNewForm(forms.Form):
             ("", _("Detect from the text")), ("vi", "Tiếng Việt"), ("th", "ภาษาไทย"), ("en", "English"),
         ]
 
+    @property
+    def has_chosen_customer(self) -> bool:
+        return bool(self.is_bound and str(self.data.get("customer") or "").strip())
+
+    def clean_customer(self) -> Customer | None:
+        """The chosen customer of this organisation (following merges); anyone else's is unknown here."""
+        pk = self.cleaned_data.get("customer")
+        if pk is None:
+            return None
+        mine = Customer.objects.filter(organisation_id=self.organisation_id or 0)
+        customer = mine.filter(pk=pk).first()
+        seen = set()
+        while customer is not None and customer.merged_into_id is not None and customer.pk not in seen:
+            seen.add(customer.pk)
+            customer = mine.filter(pk=customer.merged_into_id).first()
+        if customer is None:
+            raise forms.ValidationError(_("This customer does not exist, or you do not have access to them."))
+        return customer
+
+    def clean_customer_name(self) -> str:
+        return "" if self.has_chosen_customer else str(self.cleaned_data["customer_name"])
+
     def clean_customer_phone(self) -> str:
+        if self.has_chosen_customer:
+            return ""
         try:
             return services.normalise_phone(self.cleaned_data["customer_phone"])
         except services.InvalidInput as exc:
             raise forms.ValidationError(exc.message) from None
 
     def clean_customer_email(self) -> str:
+        if self.has_chosen_customer:
+            return ""
         try:
             return services.normalise_email(self.cleaned_data["customer_email"])
         except services.InvalidInput as exc:

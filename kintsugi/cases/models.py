@@ -246,6 +246,7 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
     UPDATED = "updated", _("Details changed")
+    CUSTOMER_MERGED = "customer_merged", _("Customer records merged")
 
 
 class CaseEvent(models.Model):

@@ -217,6 +217,9 @@ class TouchpointOut(BaseModel):
     kind: str
     is_active: bool
     location: PlaceOut
+    public_url: str = Field(description="The public complaint form of the touchpoint, which its QR code opens.")
+    qr_png_url: str = Field(description="The QR code as PNG; `?scale=1..40` pixels per module.")
+    qr_svg_url: str = Field(description="The QR code as SVG; `?scale=1..40` units per module.")
 
 
 class TouchpointList(BaseModel):

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
-from kintsugi.cases.models import Case, CaseEvent, SlaPolicy
+from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, IdentityKind, SlaPolicy
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
@@ -102,6 +103,112 @@ def customer_history(case: Case, limit: int = 10) -> list[Case]:
 
 def organisation_defaults(organisation: Organisation) -> dict[str, Any]:
     return {"language": organisation.default_language, "currency": organisation.currency}
+
+
+# --------------------------------------------------------------------------------------------- customers
+
+# What a phone number may look like as typed: digits with spaces, dots, dashes, brackets and a leading +.
+PHONE_LIKE = re.compile(r"^\+?[\d\s().-]{6,30}$")
+MIN_NAME_SEARCH = 2
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    """A customer as the log form's picker shows them."""
+
+    customer: Customer
+    identities: list[CustomerIdentity]
+    case_count: int
+    last_case_at: datetime | None
+    is_exact: bool  # found by one of their identities (not by name)
+    is_repeat_risk: bool  # a case opened now would be a repeat failure
+
+
+def _identity_match(organisation_id: int, q: str) -> Q | None:
+    """The stored identities `q` can be: a lower-cased email, a phone number in E.164 (read as Vietnamese and as
+    Thai), or a LINE, Zalo or Messenger id as typed. None when it can be none of them. One `kind IN .. AND value
+    IN ..` condition, so the lookup stays on the (organisation, kind, value) index."""
+    from kintsugi.cases import services
+
+    raw = q.strip()
+    kinds: set[str] = set()
+    values: set[str] = set()
+    if "@" in raw:
+        kinds.add(IdentityKind.EMAIL)
+        values.add(raw.lower())
+    else:
+        if PHONE_LIKE.match(raw):
+            for region in services.PHONE_REGIONS:
+                try:
+                    values.add(services.normalise_phone(raw, (region,)))
+                    kinds.add(IdentityKind.PHONE)
+                except services.InvalidInput:
+                    continue
+        if raw and not any(ch.isspace() for ch in raw):
+            kinds.update({IdentityKind.LINE, IdentityKind.ZALO, IdentityKind.MESSENGER})
+            values.add(raw)
+    if not kinds:
+        return None
+    return Q(organisation_id=organisation_id, kind__in=sorted(kinds), value__in=sorted(values))
+
+
+def _customer_matches(
+    user: User, customers: QuerySet[Customer], exact: Q | None, limit: int, now: datetime | None
+) -> list[CustomerMatch]:
+    """`customers` as matches, exact identity matches first, then the most recently seen: two queries."""
+    organisation = user.organisation
+    assert organisation is not None
+    is_exact: Exists | Value = (
+        Exists(CustomerIdentity.objects.filter(exact, customer_id=OuterRef("pk"))) if exact else Value(False)
+    )
+    rows = list(
+        customers.annotate(found_exactly=is_exact, case_count=Count("cases"), last_case_at=Max("cases__created_at"))
+        .order_by("-found_exactly", F("last_case_at").desc(nulls_last=True), "name", "pk")
+        .prefetch_related(Prefetch("identities", queryset=CustomerIdentity.objects.order_by("kind", "value")))[:limit]
+    )
+    since = (now or timezone.now()) - timedelta(days=organisation.repeat_failure_window_days)
+    return [
+        CustomerMatch(
+            customer=row,
+            identities=list(row.identities.all()),
+            case_count=row.case_count,
+            last_case_at=row.last_case_at,
+            is_exact=bool(row.found_exactly),
+            is_repeat_risk=row.last_case_at is not None and row.last_case_at >= since,
+        )
+        for row in rows
+    ]
+
+
+def search_customers(
+    user: User, q: str, limit: int = 8, *, visible_only: bool = False, now: datetime | None = None
+) -> list[CustomerMatch]:
+    """The customers of the user's organisation that `q` finds: an exact identity (E.164 phone, email, LINE,
+    Zalo or Messenger id) first, then names containing `q`; merged records never. `visible_only`: only those
+    whose page the user may open. Two queries (identity lookups by index), none for a blank `q`."""
+    if not access.is_staff_member(user) or user.organisation_id is None:
+        return []
+    raw = " ".join(q.split())[:100]
+    if not raw:
+        return []
+    exact = _identity_match(user.organisation_id, raw)
+    wanted = Q(pk__in=CustomerIdentity.objects.filter(exact).values("customer_id")) if exact else Q(pk=None)
+    looks_like_contact = "@" in raw or PHONE_LIKE.match(raw) is not None
+    if len(raw) >= MIN_NAME_SEARCH and not looks_like_contact:
+        wanted |= Q(name__icontains=raw)
+    base = access.visible_customers(user) if visible_only else Customer.objects.filter(
+        organisation_id=user.organisation_id
+    )
+    return _customer_matches(user, base.filter(wanted, merged_into__isnull=True), exact, limit, now)
+
+
+def customer_match(user: User, pk: int | None, *, now: datetime | None = None) -> CustomerMatch | None:
+    """The customer of the user's organisation with this id, as the picker shows them; None if there is none."""
+    if pk is None or not access.is_staff_member(user) or user.organisation_id is None:
+        return None
+    customers = Customer.objects.filter(organisation_id=user.organisation_id, pk=pk, merged_into__isnull=True)
+    found = _customer_matches(user, customers, None, 1, now)
+    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------------------------- inbox

@@ -258,6 +258,50 @@ def is_repeat_failure(organisation: Organisation, customer: Customer | None, at:
     return Case.objects.filter(customer=customer, created_at__gte=since, created_at__lt=at).exists()
 
 
+@transaction.atomic
+def merge_customers(source: Customer, target: Customer, *, by: User, at: datetime | None = None) -> Customer:
+    """Fold `source` into `target` (supervisors and above): every identity and case moves to `target`, `source`
+    points at it, and the timeline of every case of both records the merge. Returns `target`."""
+    at = _now(at)
+    if not by.is_supervisor_or_above:
+        raise NotAllowed(_("Only supervisors can merge customers."))
+    if source.organisation_id != target.organisation_id:
+        raise InvalidInput(_("Customers of different organisations cannot be merged."))
+    if by.organisation_id != source.organisation_id:
+        raise NotAllowed(_("You can only merge your own organisation's customers."))
+    if source.pk == target.pk:
+        raise InvalidInput(_("A customer cannot be merged into themselves."))
+    if access.visible_customers(by).filter(pk__in=[source.pk, target.pk]).count() != 2:
+        raise NotAllowed(_("You do not have access to both customers."))
+    if Customer.objects.filter(pk=target.pk, merged_into__isnull=False).exists():
+        raise InvalidTransition(_("“%(name)s” was already merged into another customer.") % {"name": target})
+    # A conditional update: of two merges of the same record racing each other, exactly one wins.
+    if not Customer.objects.filter(pk=source.pk, merged_into__isnull=True).update(merged_into=target):
+        raise InvalidTransition(_("“%(name)s” was already merged into another customer.") % {"name": source})
+    source.merged_into = target
+    cases = list(Case.objects.filter(customer_id__in=[source.pk, target.pk]).order_by("pk").values_list(
+        "pk", "customer_id"))
+    CustomerIdentity.objects.filter(customer_id=source.pk).update(customer_id=target.pk)
+    Case.objects.filter(customer_id__in=[source.pk, target.pk]).update(customer_id=target.pk, updated_at=at)
+    data = {"source_id": source.pk, "source_name": source.name, "target_id": target.pk, "target_name": target.name}
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case_id=pk, organisation_id=target.organisation_id, kind=EventKind.CUSTOMER_MERGED, actor=by,
+                  data={**data, "moved": customer_id == source.pk}, created_at=at)
+        for pk, customer_id in cases
+    )
+    # The surviving record keeps what it knows and learns what only the merged one knew.
+    changed = []
+    if source.name and not target.name:
+        target.name = source.name
+        changed.append("name")
+    if source.language and not target.language:
+        target.language = source.language
+        changed.append("language")
+    if changed:
+        target.save(update_fields=changed)
+    return target
+
+
 # --------------------------------------------------------------------------------------------- SLA
 
 
@@ -481,6 +525,11 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
     )
 
 
+# The Customer columns read along with identities, in the model's field order (Customer.from_db takes them so).
+_CUSTOMER_COLUMNS = ("id", "organisation", "name", "language", "merged_into", "created_at")
+_CUSTOMER_FIELDS = ["id", "organisation_id", "name", "language", "merged_into_id", "created_at"]
+
+
 def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
     """Find or create the customer of every request that came with contact details, in request order, as
     find_or_create_customer would one by one: a later request finds the customer an earlier one created."""
@@ -497,12 +546,18 @@ def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
             organisation_id=organisation_id, kind__in={kind for kind, _v in pairs},
             value__in={value for _k, value in pairs},
         ).values("customer_id")
-        # Every identity of every customer that any of the contacts matches, so the caller can show them all.
-        rows = CustomerIdentity.objects.filter(customer_id__in=matching).select_related("customer").order_by("id")
-        for row in rows:
-            customer = customers.setdefault(row.customer_id, row.customer)
-            owners[(organisation_id, row.kind, row.value)] = (row.pk, customer)
-            known.setdefault(customer.pk, []).append((row.kind, row.value))
+        # Every identity of every customer that any of the contacts matches, so the caller can show them all; as
+        # tuples, with one Customer built per customer rather than one per identity.
+        rows = CustomerIdentity.objects.filter(customer_id__in=matching).order_by("id").values_list(
+            "id", "kind", "value", *(f"customer__{name}" for name in _CUSTOMER_COLUMNS)
+        )
+        db = rows.db
+        for identity_id, kind, value, *columns in rows:
+            customer = customers.get(columns[0])
+            if customer is None:
+                customer = customers[columns[0]] = Customer.from_db(db, _CUSTOMER_FIELDS, columns)
+            owners[(organisation_id, kind, value)] = (identity_id, customer)
+            known.setdefault(customer.pk, []).append((kind, value))
     created: list[Customer] = []
     attach: list[tuple[Customer, str, str]] = []
     changed: dict[int, tuple[Customer, set[str]]] = {}
@@ -514,6 +569,8 @@ def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
         matches = [owners[key] for key in ((organisation.pk, k, v) for k, v in p.identities.items()) if key in owners]
         if matches:
             customer = min(matches, key=lambda match: match[0])[1]
+            # A customer an earlier request of this batch created (no id yet) has no history to look up.
+            p.is_new_customer = customer.pk is None
             if customer.pk is not None:
                 while customer.merged_into_id is not None:
                     customer = Customer.objects.get(pk=customer.merged_into_id)
@@ -599,8 +656,6 @@ def _repeat_failures(batch: Sequence[_PreparedCase]) -> list[bool]:
 def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
     """Write prepared cases in the current transaction with a fixed number of statements per batch: customers,
     references, cases, timers, the created events, and the escalation of repeat failures."""
-    from kintsugi.comms.services import notify
-
     _attach_customers(batch)
     for p in batch:
         customer = p.case.customer
@@ -636,13 +691,39 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
     cases = Case.objects.bulk_create([p.case for p in batch])
     Timer.objects.bulk_create(timer for p in batch for timer in p.timers)
     CaseEvent.objects.bulk_create(events)
-    supervisors: dict[tuple[int, int], list[User]] = {}
-    for case, at in escalated:
-        key = (case.organisation_id, case.location_id)
-        if key not in supervisors:
-            supervisors[key] = list(supervisors_for(case))
-        notify(supervisors[key], "escalated", case, at=at, data={"reason": "repeat_failure"})
+    if escalated:
+        _notify_escalations(escalated)
     return cases
+
+
+def _notify_escalations(escalated: list[tuple[Case, datetime]]) -> None:
+    """comms.services.notify(supervisors_for(case), "escalated", case) for every repeat failure of a batch, in
+    two statements for the whole batch: one read of the supervisors, one insert of the notifications."""
+    from kintsugi.comms.models import Notification, NotificationKind
+
+    supervisors = _supervisors_by_location({case.organisation_id for case, _at in escalated})
+    rows = []
+    for case, at in escalated:
+        everywhere = supervisors.get((case.organisation_id, None), [])
+        here = supervisors.get((case.organisation_id, case.location_id), [])
+        rows += [
+            Notification(organisation_id=case.organisation_id, user_id=user_id, case=case,
+                         kind=NotificationKind.ESCALATED, data={"reason": "repeat_failure"}, created_at=at)
+            for user_id in dict.fromkeys(everywhere + here)  # each supervisor told once
+        ]
+    Notification.objects.bulk_create(rows)
+
+
+def _supervisors_by_location(organisation_ids: set[int]) -> dict[tuple[int, int | None], list[int]]:
+    """The active supervisors and CX managers of these organisations by (organisation, location in their scope),
+    location None for those who see every location: supervisors_for for many cases in one query."""
+    found: dict[tuple[int, int | None], list[int]] = {}
+    rows = User.objects.filter(
+        organisation_id__in=organisation_ids, is_active=True, role__in=SUPERVISOR_ROLES
+    ).values_list("organisation_id", "locations", "id")
+    for organisation_id, location_id, user_id in rows:
+        found.setdefault((organisation_id, location_id), []).append(user_id)
+    return found
 
 
 def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
@@ -679,8 +760,11 @@ def open_case(
 
 
 def _commit_cases(batch: Sequence[_PreparedCase]) -> list[Case]:
+    # In the order of their moments, not of their arrival: references, and which of two cases of one customer is
+    # the repeat, follow time as they would one by one.
     with serialised_writes(), transaction.atomic(durable=True):
-        return _open_prepared(batch)
+        _open_prepared(sorted(batch, key=lambda p: p.case.created_at))
+    return [p.case for p in batch]
 
 
 def _commit_case_again(prepared: _PreparedCase) -> Case:

@@ -17,4 +17,8 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", views.case_reply, name="case_reply"),
     path("cases/<str:reference>/note/", views.case_note, name="case_note"),
     path("cases/<str:reference>/details/", views.case_details, name="case_details"),
+    path("customers/search", views.customer_search, name="customer_search"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/merge/", views.customer_merge, name="customer_merge"),
+    path("customers/<int:pk>/merge/<int:target_pk>/", views.customer_merge_confirm, name="customer_merge_confirm"),
 ]

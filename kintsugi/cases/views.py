@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import CaseNewForm, DetailsForm, InboxFilterForm
-from kintsugi.cases.models import Case, Category, EventKind, Status
+from kintsugi.cases.models import Case, Category, Customer, EventKind, Status
 from kintsugi.cases.templatetags.kintsugi_ui import describe_event, label_of
 from kintsugi.comms.models import Message
 
@@ -265,6 +266,19 @@ def case_details(request: StaffRequest, reference: str) -> HttpResponse:
 
 # --------------------------------------------------------------------------------------------- log a complaint
 
+# Buttons of the customer picker that, without JavaScript, re-render the form instead of opening the case.
+PICKER_STEPS = ("find", "pick", "change")
+
+
+def _case_new_form(user: User, data: Any = None, initial: dict[str, Any] | None = None) -> CaseNewForm:
+    return CaseNewForm(
+        data, initial=initial,
+        locations=list(access.visible_locations(user)),
+        touchpoints=list(access.visible_touchpoints(user).filter(is_active=True)),
+        categories=_categories(user.organisation_id),
+        organisation_id=user.organisation_id,
+    )
+
 
 def _open_logged_case(user: User, form: CaseNewForm) -> Case:
     data = form.cleaned_data
@@ -272,8 +286,8 @@ def _open_logged_case(user: User, form: CaseNewForm) -> Case:
     assert organisation is not None
     language = data["language"] or None
     with transaction.atomic():
-        customer = None
-        if data["customer_name"].strip() or data["customer_phone"] or data["customer_email"]:
+        customer = data["customer"]
+        if customer is None and (data["customer_name"].strip() or data["customer_phone"] or data["customer_email"]):
             customer = services.find_or_create_customer(
                 organisation=organisation, name=data["customer_name"], phone=data["customer_phone"],
                 email=data["customer_email"], language=language or "",
@@ -287,16 +301,35 @@ def _open_logged_case(user: User, form: CaseNewForm) -> Case:
         )
 
 
+def _picker_context(user: User, form: CaseNewForm, q: str, *, search: bool) -> dict[str, Any]:
+    """The customer picker's state: the chosen customer, or the search box with its matches."""
+    errors = list(form.errors.get("customer", [])) if form.is_bound else []
+    if form.is_bound:
+        found = form.cleaned_data.get("customer") if not errors else None
+        chosen_id = found.pk if isinstance(found, Customer) else None
+    else:
+        raw = str(form.initial.get("customer") or "")
+        chosen_id = int(raw) if raw.isdigit() else None
+    chosen = selectors.customer_match(user, chosen_id)
+    if chosen_id is not None and chosen is None and not errors:
+        errors = [_("This customer does not exist, or you do not have access to them.")]
+    matches = selectors.search_customers(user, q) if search and chosen is None else []
+    return {"chosen": chosen, "q": q, "matches": matches, "searched": search and bool(q.strip()),
+            "customer_errors": errors}
+
+
 @staff_required
 def case_new(request: StaffRequest) -> HttpResponse:
     user = request.user
-    form = CaseNewForm(
-        request.POST if request.method == "POST" else None,
-        locations=list(access.visible_locations(user)),
-        touchpoints=list(access.visible_touchpoints(user).filter(is_active=True)),
-        categories=_categories(user.organisation_id),
-    )
-    if request.method == "POST" and form.is_valid():
+    post = request.POST if request.method == "POST" else None
+    step = next((name for name in PICKER_STEPS if post is not None and name in post), None)
+    if post is not None and step is not None:
+        # The picker without JavaScript: show again what was typed (not validated yet) with the matches or choice.
+        initial = {**post.dict(), "customer": post.get("pick", "") if step == "pick" else ""}
+        form = _case_new_form(user, initial=initial)
+    else:
+        form = _case_new_form(user, post)
+    if post is not None and step is None and form.is_valid():
         try:
             case = _open_logged_case(user, form)
         except services.ServiceError as exc:
@@ -304,4 +337,85 @@ def case_new(request: StaffRequest) -> HttpResponse:
         else:
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
             return redirect("case_detail", reference=case.reference)
-    return render(request, "cases/new.html", {"form": form, "nav": "new"}, status=400 if form.errors else 200)
+    picker = _picker_context(user, form, (post or request.GET).get("q", ""), search=step == "find")
+    failed = bool(form.is_bound and form.errors) or bool(picker["customer_errors"])
+    return render(request, "cases/new.html", {"form": form, "nav": "new", **picker}, status=400 if failed else 200)
+
+
+@require_GET
+@staff_required
+def customer_search(request: StaffRequest) -> HttpResponse:
+    """The log form's customer picker as a fragment: the matches for `q`, or the chosen customer (`pick`)."""
+    pick = request.GET.get("pick", "")
+    if pick:
+        chosen = selectors.customer_match(request.user, int(pick) if pick.isdigit() else None)
+        if chosen is None:
+            raise Http404("No such customer")
+        return render(request, "cases/customer_picker.html#picker", {"chosen": chosen})
+    q = request.GET.get("q", "")
+    context = {"q": q, "matches": selectors.search_customers(request.user, q), "searched": bool(q.strip())}
+    partial = "matches" if request.htmx and request.htmx.target == "customer-matches" else "picker"
+    return render(request, f"cases/customer_picker.html#{partial}", context)
+
+
+# --------------------------------------------------------------------------------------------- customers
+
+
+@require_GET
+@staff_required
+def customer_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    user = request.user
+    customer = access.get_customer_for(user, pk)
+    if customer.merged_into_id is not None:
+        return redirect("customer_detail", pk=customer.merged_into_id)
+    cases = list(
+        access.visible_cases(user).filter(customer=customer).select_related("location", "category")
+        .order_by("-created_at", "-id")
+    )
+    # Only a location-scoped viewer can miss some of the customer's cases; say how many, never which.
+    hidden = Case.objects.filter(customer=customer).count() - len(cases) if access.location_scope(user) else 0
+    return render(request, "cases/customer.html", {
+        "customer": customer, "identities": list(customer.identities.order_by("kind", "value")), "cases": cases,
+        "hidden_cases": hidden, "can_merge": user.is_supervisor_or_above,
+    })
+
+
+def _merge_source(request: StaffRequest, pk: int) -> Customer:
+    customer = access.get_customer_for(request.user, pk)  # 404 first: a refusal must not reveal the customer
+    if not request.user.is_supervisor_or_above:
+        raise PermissionDenied(_("Only supervisors can merge customers."))
+    return customer
+
+
+@require_GET
+@staff_required
+def customer_merge(request: StaffRequest, pk: int) -> HttpResponse:
+    """Merge into…: find the customer this one is the same person as."""
+    source = _merge_source(request, pk)
+    if source.merged_into_id is not None:
+        return redirect("customer_detail", pk=source.merged_into_id)
+    q = request.GET.get("q", "")
+    matches = [m for m in selectors.search_customers(request.user, q, visible_only=True) if m.customer.pk != pk]
+    return render(request, "cases/customer_merge.html", {
+        "customer": source, "q": q, "matches": matches, "searched": bool(q.strip()),
+    })
+
+
+@staff_required
+def customer_merge_confirm(request: StaffRequest, pk: int, target_pk: int) -> HttpResponse:
+    """Both customers side by side; POST merges the first into the second and shows the survivor."""
+    source = _merge_source(request, pk)
+    target = access.get_customer_for(request.user, target_pk)
+    if request.method == "POST":
+        try:
+            services.merge_customers(source, target, by=request.user)
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("customer_merge_confirm", pk=source.pk, target_pk=target.pk)
+        messages.success(request, _("“%(source)s” was merged into “%(target)s”.") % {
+            "source": source, "target": target})
+        return redirect("customer_detail", pk=target.pk)
+    pair = [selectors.customer_match(request.user, c.pk) for c in (source, target)]
+    if None in pair:
+        return redirect("customer_detail", pk=source.pk)
+    return render(request, "cases/customer_merge_confirm.html", {"source": pair[0], "target": pair[1]})

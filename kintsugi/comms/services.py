@@ -206,3 +206,56 @@ def mark_notifications_read(user: User, *, ids: list[int] | None = None, at: dat
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=at or timezone.now())
+
+
+def queue_acknowledgement(
+    case: Case,
+    status_url: str,
+    *,
+    email: str = "",
+    line_id: str = "",
+    zalo_id: str = "",
+    at: datetime | None = None,
+) -> Message | None:
+    """Put the acknowledgement of a new complaint (reference, expected first response, status link) in the
+    outbox, in the case's language, on the contact the customer gave: email first, else LINE, else Zalo; None
+    when they gave none we can write to. Sent by the worker after commit like any message."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, render
+    from kintsugi.lib.timeutil import due_phrase
+
+    at = at or timezone.now()
+    routes = [(Channel.EMAIL, email.strip()), (Channel.LINE, line_id.strip()), (Channel.ZALO, zalo_id.strip())]
+    channel, recipient = next(((c, r) for c, r in routes if r), (None, ""))
+    if channel is None:
+        return None
+    with translation.override(case.language):
+        if case.first_response_due_at is not None:
+            first_response = due_phrase(
+                case.first_response_due_at, tz=ZoneInfo(case.location.timezone), now=at, absolute=True
+            )
+        else:
+            first_response = translation.gettext("as soon as we can")
+    place = case.location.name + (f" · {case.touchpoint.name}" if case.touchpoint_id and case.touchpoint else "")
+    values = {
+        "reference": case.reference, "first_response": first_response, "status_url": status_url,
+        "place": place, "organisation": case.organisation.name,
+    }
+    message = Message.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        direction=Direction.OUTBOUND,
+        channel=channel,
+        recipient=recipient,
+        subject=render(ACKNOWLEDGEMENT_SUBJECT, values, case.language)[:200],
+        body=render(ACKNOWLEDGEMENT, values, case.language),
+        language=case.language,
+        status=DeliveryStatus.QUEUED,
+        created_at=at,
+        next_attempt_at=at,
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyHeader, HttpBearer
 
 from kintsugi.accounts.models import ApiToken, Organisation, User, hash_token
@@ -198,7 +199,7 @@ def _authenticate(request: HttpRequest, raw: str | None) -> ApiPrincipal | None:
     if principal is None:
         raise ApiError(
             401,
-            "The API token is not valid, or has been revoked.",
+            str(_("The API token is not valid, or has been revoked.")),
             code="invalid_token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
@@ -207,7 +208,7 @@ def _authenticate(request: HttpRequest, raw: str | None) -> ApiPrincipal | None:
         seconds = max(1, int(-(-wait // 1)))
         raise ApiError(
             429,
-            f"Too many requests for this token; retry in {seconds} s.",
+            str(_("Too many requests for this token; retry in %(seconds)d s.") % {"seconds": seconds}),
             headers={"Retry-After": str(seconds)},
         )
     return principal

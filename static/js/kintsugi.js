@@ -51,6 +51,14 @@
     if (event.key === "Escape") closeMenus(null);
   });
 
+  // Enter in a search-as-you-type box searches in place (HTMX) instead of submitting the form around it.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target.closest ? event.target.closest("input[data-live-search]") : null;
+    if (event.key !== "Enter" || !box || !window.htmx) return;
+    event.preventDefault();
+    window.htmx.trigger(box, "search");
+  });
+
   // Success notes fade after a few seconds; errors stay until the next action.
   function fadeFlashes(root) {
     (root || document).querySelectorAll(".flash-success, .flash-info").forEach(function (item) {

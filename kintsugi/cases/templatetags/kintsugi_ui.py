@@ -252,7 +252,18 @@ def describe_event(
             details.append(_("Failure type: %(old)s → %(new)s") % {
                 "old": label_of(old_ft, "failure_type"), "new": label_of(new_ft, "failure_type"),
             })
+        if data.get("status_link") == "revoked":  # intake.services.revoke_link
+            details.append(_("The customer's status page link was revoked."))
         return TimelineEntry(event, _("%(actor)s changed the details.") % names, "change", details=details)
+    if kind == EventKind.CUSTOMER_MERGED:
+        merged = {
+            **names,
+            "source": data.get("source_name") or f"#{data.get('source_id')}",
+            "target": data.get("target_name") or f"#{data.get('target_id')}",
+        }
+        return TimelineEntry(
+            event, _("%(actor)s merged the customer record “%(source)s” into “%(target)s”.") % merged, "change"
+        )
     return TimelineEntry(event, str(EventKind(kind).label) if kind in EventKind.values else kind, "change")
 
 

@@ -121,7 +121,7 @@ def test_customer_panel_shows_identities_history_and_repeat_failure(
     panel = html[html.index('<section class="card customer-card"'):]
     panel = panel[: panel.index("</section>")]
     assert "REPEAT FAILURE" in panel
-    assert '<p class="customer-name">Nguyễn Thị Hoa</p>' in panel
+    assert f'<p class="customer-name"><a href="/customers/{vi_customer.pk}/">Nguyễn Thị Hoa</a></p>' in panel
     assert "<dd>Vietnamese (Tiếng Việt)</dd>" in panel
     assert '<a href="tel:+84912345678">+84912345678</a>' in panel
     assert "zalo-hoa" in panel
@@ -208,13 +208,14 @@ def test_case_page_query_count_is_pinned(
     services.receive_message(case, "Thanks.")
     login(client, supervisor)
     client.get(url(case))
-    # session, user, scope, case, categories, events, deliveries, identities, history, assignees, notifications
-    with django_assert_num_queries(11):
+    # session, user, scope, case, categories, events, deliveries, identities, history, assignees, notifications,
+    # and the intake panel's status links and photos
+    with django_assert_num_queries(13):
         assert client.get(url(case)).status_code == 200
     for i in range(5):
         services.add_note(case, f"More {i}.", by=agent)
         services.reply(case, f"Reply {i}.", by=agent)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         assert client.get(url(case)).status_code == 200
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 
 from conftest import login
-from kintsugi.accounts.models import Location, Touchpoint, User
+from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, Category, Channel, Customer, CustomerIdentity, EventKind, SlaPolicy, Status
 
@@ -172,3 +172,85 @@ def test_the_service_refusal_is_shown_on_the_form(
     response = client.post("/cases/new/", form(location=hanoi.pk))
     assert "The location is closed for renovation." in response.content.decode()
     assert Customer.objects.count() == 0  # the customer created first was rolled back with it
+
+
+# ------------------------------------------------------------------------------------------ the customer picker
+
+
+def test_a_chosen_customer_gets_the_case_and_it_is_flagged_as_a_repeat_failure(
+    client: Client, agent: User, hanoi: Location, policy: SlaPolicy, case: Case, vi_customer: Customer
+) -> None:
+    login(client, agent)
+    # What the new-customer fields still hold (hidden while a customer is chosen) is ignored.
+    response = client.post("/cases/new/", form(location=hanoi.pk, customer=vi_customer.pk,
+                                               customer_phone="not a number", customer_email="x@example.com"))
+
+    new = Case.objects.exclude(pk=case.pk).get()
+    assert response.status_code == 302
+    assert (new.customer_id, new.is_repeat_failure, new.priority) == (vi_customer.pk, True, "high")
+    assert list(new.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.ESCALATED]
+    assert Customer.objects.count() == 1
+    assert sorted(vi_customer.identities.values_list("value", flat=True)) == ["+84912345678", "zalo-hoa"]
+    assert "REPEAT FAILURE" in client.get(response["Location"]).content.decode()
+
+
+def test_a_customer_of_another_organisation_is_refused_and_nothing_is_created(
+    client: Client, agent: User, hanoi: Location, policy: SlaPolicy, other_org: Organisation
+) -> None:
+    theirs = services.find_or_create_customer(organisation=other_org, name="Rival guest", phone="0912 000 111")
+    login(client, agent)
+    response = client.post("/cases/new/", form(location=hanoi.pk, customer=theirs.pk))
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert "This customer does not exist, or you do not have access to them." in html
+    assert "Rival guest" not in html
+    assert '<input type="search" id="customer-q" name="q"' in html  # back to searching
+    assert (Case.objects.count(), Customer.objects.count(), CustomerIdentity.objects.count()) == (0, 1, 1)
+
+
+def test_without_javascript_find_shows_the_matches_and_keeps_what_was_typed(
+    client: Client, agent: User, hanoi: Location, policy: SlaPolicy, case: Case, vi_customer: Customer
+) -> None:
+    login(client, agent)
+    response = client.post("/cases/new/", form(location=hanoi.pk, severity="4", q="0912 345 678", find="1"))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert f'<button type="submit" name="pick" value="{vi_customer.pk}"' in html
+    assert '<span class="match-name">Nguyễn Thị Hoa</span>' in html
+    assert 'value="0912 345 678"' in html
+    assert "Khách gọi: điều hòa phòng 210 chảy nước.</textarea>" in html
+    assert '<input type="radio" name="severity" value="4" id="id_severity_3" required checked>' in html
+    assert "form-error" not in html
+    assert Case.objects.count() == 1
+
+
+def test_without_javascript_pick_then_open_the_case(
+    client: Client, agent: User, hanoi: Location, policy: SlaPolicy, case: Case, vi_customer: Customer
+) -> None:
+    login(client, agent)
+    picked = client.post("/cases/new/", form(location=hanoi.pk, q="hoa", pick=str(vi_customer.pk))).content.decode()
+    assert f'<input type="hidden" name="customer" value="{vi_customer.pk}">' in picked
+    assert ">Change</button>" in picked
+    assert Case.objects.count() == 1
+
+    changed = client.post("/cases/new/", form(location=hanoi.pk, customer=vi_customer.pk, change="1"))
+    assert 'name="customer"' not in changed.content.decode()
+
+    response = client.post("/cases/new/", form(location=hanoi.pk, customer=vi_customer.pk))
+    assert response.status_code == 302
+    assert Case.objects.exclude(pk=case.pk).get().customer_id == vi_customer.pk
+
+
+def test_a_chosen_customer_stays_chosen_when_the_form_has_an_error(
+    client: Client, agent: User, hanoi: Location, policy: SlaPolicy, vi_customer: Customer
+) -> None:
+    login(client, agent)
+    response = client.post("/cases/new/", form(location=hanoi.pk, customer=vi_customer.pk, description=""))
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert "Please describe what happened." in html
+    assert f'<input type="hidden" name="customer" value="{vi_customer.pk}">' in html
+    assert Case.objects.count() == 0

@@ -1,0 +1,1 @@
+"""The web form channel: the public complaint form a touchpoint's QR code opens."""

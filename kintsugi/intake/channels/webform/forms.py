@@ -1,0 +1,85 @@
+"""The public complaint form: what happened, how bad it is, how to reach you, a photo; and a honeypot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kintsugi.cases.services import InvalidInput, normalise_email, normalise_phone
+from kintsugi.intake.forms import checked_photo
+from kintsugi.intake.photos import Photo
+from kintsugi.intake.services import MAX_CONTACT, MAX_PUBLIC_DESCRIPTION
+
+# The quick pick: how it felt, mapped to the case's severity (1, "minor", is left to staff).
+SEVERITY_CHOICES = [
+    (2, pgettext_lazy("how bad", "A little annoying")),
+    (3, pgettext_lazy("how bad", "Bad")),
+    (4, pgettext_lazy("how bad", "Very bad")),
+    (5, pgettext_lazy("how bad", "Unacceptable")),
+]
+DEFAULT_SEVERITY = 3
+# A field people never see (hidden by the stylesheet) but form-filling bots do; its name looks worth filling.
+HONEYPOT = "website"
+
+
+class ComplaintForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=MAX_PUBLIC_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Please tell us what happened.")},
+    )
+    severity = forms.TypedChoiceField(
+        label=_("How bad is it?"), choices=SEVERITY_CHOICES, coerce=int, required=False,
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("Email"), required=False, max_length=MAX_CONTACT,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    line_id = forms.CharField(label=_("LINE ID"), required=False, max_length=MAX_CONTACT,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    zalo_id = forms.CharField(label=_("Zalo (phone or ID)"), required=False, max_length=MAX_CONTACT,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    photo = forms.FileField(label=_("A photo (optional)"), required=False,
+                            widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    website = forms.CharField(label=_("Website"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def __init__(self, *args: Any, country: str = "VN", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A national number is read as the location's country first: 081 234 5678 is Thai in Bangkok.
+        self.regions = ("TH", "VN") if country == "TH" else ("VN", "TH")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT, "").strip())
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["phone"], self.regions)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_email(self) -> str:
+        try:
+            return normalise_email(self.cleaned_data["email"])
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_severity(self) -> int:
+        return self.cleaned_data["severity"] or DEFAULT_SEVERITY  # no pick is a plain "Bad"
+
+    def clean_photo(self) -> Photo | None:
+        return checked_photo(self.cleaned_data.get("photo"))
+
+    @property
+    def photo_was_sent(self) -> bool:
+        return bool(self.files.get("photo"))

@@ -1,0 +1,99 @@
+"""Database-backed rate limits: one conditional upsert per hit, shared by every process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kintsugi.intake import limits
+from kintsugi.intake.limits import Limit, RateLimited
+from kintsugi.intake.models import PublicRateLimit
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 16, 3, 0, tzinfo=UTC)  # a window boundary for 10-minute windows
+THREE_PER_10_MIN = Limit(3, 600)
+
+
+def test_hits_are_counted_until_the_limit_then_refused_with_the_seconds_left() -> None:
+    for second in range(3):
+        limits.hit("ip:203.0.113.7", THREE_PER_10_MIN, T0 + timedelta(seconds=second))
+
+    with pytest.raises(RateLimited) as refused:
+        limits.hit("ip:203.0.113.7", THREE_PER_10_MIN, T0 + timedelta(seconds=100))
+
+    assert refused.value.retry_after == 500
+    assert list(PublicRateLimit.objects.values_list("key", "window_start", "hits")) == [("ip:203.0.113.7", T0, 3)]
+
+
+def test_a_refused_hit_is_not_counted_and_the_next_window_starts_afresh() -> None:
+    for _ in range(3):
+        limits.hit("k", THREE_PER_10_MIN, T0)
+    for _ in range(5):
+        with pytest.raises(RateLimited):
+            limits.hit("k", THREE_PER_10_MIN, T0 + timedelta(seconds=1))
+
+    limits.hit("k", THREE_PER_10_MIN, T0 + timedelta(seconds=600))
+
+    assert list(PublicRateLimit.objects.order_by("window_start").values_list("window_start", "hits")) == [
+        (T0, 3), (T0 + timedelta(seconds=600), 1),
+    ]
+
+
+def test_keys_are_counted_apart() -> None:
+    for _ in range(3):
+        limits.hit("ip:203.0.113.7", THREE_PER_10_MIN, T0)
+
+    limits.hit("ip:203.0.113.8", THREE_PER_10_MIN, T0)
+
+    assert dict(PublicRateLimit.objects.values_list("key", "hits")) == {"ip:203.0.113.7": 3, "ip:203.0.113.8": 1}
+
+
+def test_retry_after_reads_without_counting() -> None:
+    assert limits.retry_after("k", THREE_PER_10_MIN, T0) == 0
+    for _ in range(3):
+        limits.hit("k", THREE_PER_10_MIN, T0)
+
+    assert limits.retry_after("k", THREE_PER_10_MIN, T0 + timedelta(seconds=599)) == 1
+    assert limits.retry_after("k", THREE_PER_10_MIN, T0 + timedelta(seconds=600)) == 0
+    assert PublicRateLimit.objects.get().hits == 3
+
+
+def test_a_limit_of_zero_is_off() -> None:
+    for _ in range(50):
+        limits.hit("k", Limit.parse("0"), T0)
+
+    assert limits.retry_after("k", Limit.parse("0"), T0) == 0
+    assert PublicRateLimit.objects.count() == 0
+
+
+def test_windows_older_than_a_day_are_forgotten_when_a_new_window_starts() -> None:
+    limits.hit("old", THREE_PER_10_MIN, T0 - timedelta(days=2))
+    limits.hit("recent", THREE_PER_10_MIN, T0 - timedelta(hours=1))
+
+    limits.hit("new", THREE_PER_10_MIN, T0)
+
+    assert sorted(PublicRateLimit.objects.values_list("key", flat=True)) == ["new", "recent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"), [("10/600", Limit(10, 600)), ("300/600", Limit(300, 600)), ("5", Limit(5, 60)),
+                        ("0", Limit(0, 60)), ("", Limit(0, 60))],
+)
+def test_limits_are_read_from_settings_text(text: str, limit: Limit) -> None:
+    assert Limit.parse(text) == limit
+
+
+@pytest.mark.parametrize(
+    ("ip", "key"),
+    [
+        ("203.0.113.7", "ip:203.0.113.7"),
+        ("2001:db8:1234:5678:aaaa:bbbb:cccc:dddd", "ip:2001:db8:1234:5678::/64"),
+        ("2001:db8:1234:5678::1", "ip:2001:db8:1234:5678::/64"),
+        ("::ffff:203.0.113.7", "ip:203.0.113.7"),
+        ("", "ip:unknown"),
+        ("not an address", "ip:unknown"),
+    ],
+)
+def test_a_client_is_its_ipv4_address_or_its_ipv6_64_network(ip: str, key: str) -> None:
+    assert limits.client_key(ip) == key

@@ -1,0 +1,17 @@
+from django.urls import include, path, re_path
+
+from kintsugi.intake import portal, views
+
+LANG = r"(?P<lang>en|vi|th)"
+TOKEN = r"(?P<token>[^/]{1,200})"
+
+urlpatterns = [
+    path("", include("kintsugi.intake.channels.webform.urls")),
+    re_path(rf"^s/{TOKEN}/$", portal.status_page, name="public_status"),
+    re_path(rf"^s/{TOKEN}/{LANG}/$", portal.status_page, name="public_status_lang"),
+    re_path(rf"^s/{TOKEN}/thanks/{LANG}/$", portal.acknowledgement, name="public_ack"),
+    path("s/<str:token>/photos/<uuid:key>.jpg", portal.status_photo, name="public_photo"),
+    path("cases/<str:reference>/status-links/<int:pk>/revoke/", views.revoke_status_link,
+         name="case_revoke_status_link"),
+    path("photos/<uuid:key>.jpg", views.case_photo, name="case_photo"),
+]
