@@ -1,9 +1,9 @@
 """Kintsugi's benchmark: granian (WSGI) + SQLite WAL on this machine, load from wrk on 127.0.0.1.
 
-    python bench/run.py                                  # all scenarios, 1,000,000 seeded cases (~9 min)
+    python bench/run.py                                  # all scenarios, 1,000,000 seeded cases (~8 min)
     python bench/run.py --quick                          # smoke run: 20,000 cases, 3 s per scenario (< 2 min)
     python bench/run.py --scenario create --duration 15  # one scenario
-    python bench/run.py --sweep                          # also compare granian settings (~13 min in all)
+    python bench/run.py --sweep                          # also compare granian settings (12-13 min in all)
     BENCH_PYSPY=/tmp/prof/bin/py-spy python bench/run.py --profile   # sample the workers with py-spy
 
 Scenarios (issue 3's targets):
@@ -62,7 +62,7 @@ RESULTS = BENCH / "results"
 SECRET_KEY = "bench-only-fixed-secret-key-not-for-production-7f3a9c1e5b2d4f6a8c0e"
 SCENARIOS = ("create", "inbox", "api-list")
 # The best granian settings found by --sweep on the 2-core machine (see docs/performance.md).
-DEFAULT_SERVER = ServerConfig(workers=3, blocking_threads=4, backpressure=16)
+DEFAULT_SERVER = ServerConfig(workers=2, blocking_threads=8, backpressure=16)
 SWEEP = [
     ServerConfig(workers=2),  # granian's defaults: backpressure 512 and 256 blocking threads per worker
     ServerConfig(workers=2, blocking_threads=1, backpressure=16),

@@ -48,17 +48,19 @@ INSTALLED_APPS = [
     "kintsugi.intake",
 ]
 
+# kintsugi.lib.middleware: Django's session, CSRF, auth, messages and HTMX middleware, skipped for /api/ requests
+# (token-authenticated JSON needs none of them).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kintsugi.lib.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kintsugi.lib.middleware.CsrfViewMiddleware",
+    "kintsugi.lib.middleware.AuthenticationMiddleware",
     "kintsugi.lib.i18n.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kintsugi.lib.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "kintsugi.lib.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -146,7 +148,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

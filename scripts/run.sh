@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: set up, then run the web server, the task worker and the timer loop in the foreground.
 #
-#   PORT=8001 scripts/run.sh   # also BIND_HOST (127.0.0.1), WEB_WORKERS (2 processes), WEB_THREADS (4 per worker)
+#   PORT=8001 scripts/run.sh   # also BIND_HOST (127.0.0.1), WEB_WORKERS (2 processes), WEB_THREADS (8 per worker)
 #
 # Ctrl-C or SIGTERM stops all three and exits 0; if one of them dies, the others are stopped and the script
 # exits non-zero.
@@ -13,7 +13,7 @@ export VENV="${VENV:-.venv}"
 BIND_HOST="${BIND_HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 WEB_WORKERS="${WEB_WORKERS:-2}"
-WEB_THREADS="${WEB_THREADS:-4}"   # request threads per worker
+WEB_THREADS="${WEB_THREADS:-8}"   # request threads per worker
 export PORT   # settings read it for SITE_URL
 PY="$VENV/bin/python"
 

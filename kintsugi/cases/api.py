@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -34,7 +35,7 @@ from kintsugi.cases.schemas import (
     EventList,
     EventOut,
 )
-from kintsugi.lib import apiauth
+from kintsugi.lib import apiauth, sqlcache
 from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
@@ -216,6 +217,45 @@ def _cursor_id(cursor: str) -> int:
     return pk
 
 
+def _list_query(
+    request: HttpRequest, filters: CaseFilters, *, after_id: int | None = None
+) -> QuerySet[Case]:
+    """The cases of the list, newest first (not yet sliced)."""
+    qs = _filtered(access.visible_cases(_principal(request).user), filters, request)
+    if after_id is not None:
+        qs = qs.filter(id__lt=after_id)
+    return qs.order_by("-id")
+
+
+def _list_statements(
+    request: HttpRequest, filters: CaseFilters, has_cursor: bool
+) -> tuple[sqlcache.Compiled | None, sqlcache.Compiled | None]:
+    """The page's statement and its customers' identities' statement, compiled once per user and filters
+    (kintsugi.lib.sqlcache): the cursor's id is the only value that changes between calls."""
+    user = _principal(request).user
+    shape = tuple(sorted(filters.model_dump(exclude={"cursor"}).items()))
+    key = ("api-cases", user.pk, user.organisation_id, access.location_scope(user), shape, has_cursor)
+    markers = {"after_id": sqlcache.MARKER_IDS[0]} if has_cursor else {}
+    size = filters.limit + 1
+
+    def page(**marked: Any) -> QuerySet[Case, tuple[Any, ...]]:
+        return _list_query(request, filters, **marked).values_list(*CASE_COLUMNS)[:size]
+
+    def identities(**marked: Any) -> QuerySet[CustomerIdentity, tuple[Any, ...]]:
+        # The same page as a subquery, so the identities need no list of ids (and their SQL does not vary).
+        customers = _list_query(request, filters, **marked).values("customer_id")[:size]
+        return (
+            CustomerIdentity.objects.filter(customer_id__in=customers)
+            .order_by("id")
+            .values_list("customer_id", "kind", "value")
+        )
+
+    return (
+        sqlcache.compile_once((*key, "page"), page, markers),
+        sqlcache.compile_once((*key, "identities"), identities, markers),
+    )
+
+
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases, newest first")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
     """Cases the token's user may see, newest first, `limit` at a time; follow `next_cursor` for more."""
@@ -224,15 +264,30 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
         raise ApiError(422, _("Unknown query parameter."),
                        details=[field_error(name[:50], _("Unknown parameter."), "extra_forbidden")
                                 for name in unknown[:10]])
-    qs = _filtered(access.visible_cases(_principal(request).user), filters, request)
+    values: dict[str, Any] = {}
     if filters.cursor is not None:
-        qs = qs.filter(id__lt=_cursor_id(filters.cursor))
-    rows = list(qs.order_by("-id").values(*CASE_COLUMNS)[: filters.limit + 1])
+        values["after_id"] = _cursor_id(filters.cursor)
+    if not access.is_staff_member(_principal(request).user):  # pragma: no cover - tokens belong to staff
+        return json_response({"items": [], "next_cursor": None})
+    page, identities = _list_statements(request, filters, has_cursor=filters.cursor is not None)
+    found = sqlcache.run(page, values) if page is not None else (
+        _list_query(request, filters, **values).values_list(*CASE_COLUMNS)[: filters.limit + 1]
+    )
+    rows = [dict(zip(CASE_COLUMNS, row, strict=True)) for row in found]
     next_cursor = None
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
-    customers = identities_of(sorted({row["customer_id"] for row in rows if row["customer_id"] is not None}))
+    customers: dict[int, list[tuple[str, str]]] = {}
+    if any(row["customer_id"] is not None for row in rows):
+        if identities is not None:
+            # The subquery reads the page again (with its extra row): keep only this page's customers.
+            wanted = {row["customer_id"] for row in rows}
+            for customer_id, kind, value in sqlcache.run(identities, values):
+                if customer_id in wanted:
+                    customers.setdefault(customer_id, []).append((kind, value))
+        else:  # pragma: no cover - the cursor's id is always among the parameters
+            customers = identities_of(sorted({row["customer_id"] for row in rows if row["customer_id"] is not None}))
     items = [serialise_case(row, customers.get(row["customer_id"], [])) for row in rows]
     return json_response({"items": items, "next_cursor": next_cursor})
 
@@ -253,27 +308,29 @@ def list_events(request: HttpRequest, reference: str) -> HttpResponse:
 # --------------------------------------------------------------------------------------------- writes
 
 
-# Locations by code, per token and for as long as apiauth keeps the token's grant: an integration opening cases
-# names the same few locations over and over. A renamed code resolves for at most TOKEN_CACHE_SECONDS more, like
-# a changed scope; a code not (yet) known is looked up every time.
-_locations_lock = threading.Lock()
-_locations: dict[tuple[int, str, str], tuple[float, Location]] = {}
-MAX_CACHED_LOCATIONS = 10_000
+# Locations, touchpoints and categories by code, per token and for as long as apiauth keeps the token's grant: an
+# integration opening cases names the same few over and over. A renamed code, or a touchpoint or category made
+# inactive, takes effect within TOKEN_CACHE_SECONDS, like a changed scope; a code not (yet) known is looked up
+# every time.
+_by_code_lock = threading.Lock()
+_by_code: dict[tuple[int, str, str, str], tuple[float, Any]] = {}
+MAX_CACHED_CODES = 10_000
 
 
-def _location_by_code(principal: ApiPrincipal, code: str) -> Location | None:
-    key = (principal.token_id, principal.token_prefix, code)
+def _cached_by_code[T](principal: ApiPrincipal, kind: str, code: str, find: Callable[[], T | None]) -> T | None:
+    key = (principal.token_id, principal.token_prefix, kind, code)
     now = time.monotonic()
-    cached = _locations.get(key)
+    cached = _by_code.get(key)
     if cached is not None and now - cached[0] <= apiauth.TOKEN_CACHE_SECONDS:
-        return cached[1]
-    location = Location.objects.filter(organisation_id=principal.organisation.pk, code=code).first()
-    if location is not None:
-        with _locations_lock:
-            if len(_locations) >= MAX_CACHED_LOCATIONS:
-                _locations.clear()
-            _locations[key] = (now, location)
-    return location
+        found: T = cached[1]
+        return found
+    value = find()
+    if value is not None:
+        with _by_code_lock:
+            if len(_by_code) >= MAX_CACHED_CODES:
+                _by_code.clear()
+            _by_code[key] = (now, value)
+    return value
 
 
 def _default_location(principal: ApiPrincipal) -> Location:
@@ -296,22 +353,23 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     organisation = principal.organisation
     errors = []
     location = touchpoint = category = None
-    if payload.touchpoint:
-        touchpoint = (
+    if code := payload.touchpoint:
+        touchpoint = _cached_by_code(principal, "touchpoint", code, lambda: (
             Touchpoint.objects.select_related("location")
-            .filter(organisation_id=organisation.pk, code=payload.touchpoint, is_active=True)
-            .first()
-        )
+            .filter(organisation_id=organisation.pk, code=code, is_active=True).first()
+        ))
         if touchpoint is None:
             errors.append(field_error("touchpoint", _("Unknown touchpoint.")))
-    if payload.location:
-        location = _location_by_code(principal, payload.location)
+    if code := payload.location:
+        location = _cached_by_code(principal, "location", code, lambda: (
+            Location.objects.filter(organisation_id=organisation.pk, code=code).first()
+        ))
         if location is None:
             errors.append(field_error("location", _("Unknown location.")))
-    if payload.category:
-        category = Category.objects.filter(
-            organisation_id=organisation.pk, code=payload.category, is_active=True
-        ).first()
+    if code := payload.category:
+        category = _cached_by_code(principal, "category", code, lambda: (
+            Category.objects.filter(organisation_id=organisation.pk, code=code, is_active=True).first()
+        ))
         if category is None:
             errors.append(field_error("category", _("Unknown category.")))
     if errors:

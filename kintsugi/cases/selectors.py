@@ -5,20 +5,21 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connections
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
-from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, IdentityKind, SlaPolicy
+from kintsugi.cases.models import Case, CaseEvent, Category, Customer, CustomerIdentity, IdentityKind, SlaPolicy
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
+from kintsugi.lib import sqlcache
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 _cache_lock = threading.Lock()
@@ -68,6 +69,7 @@ def clear_caches() -> None:
     with _cache_lock:
         _calendars.clear()
         _policies.clear()
+    sqlcache.clear()
 
 
 def supervisors_for(case: Case) -> QuerySet[User]:
@@ -219,9 +221,83 @@ INBOX_COUNTED_VIEWS = ("open", "mine", "team", "unassigned", "breaching")
 INBOX_FILTERS = ("status", "location", "category", "severity", "channel")
 
 
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One case as an inbox row shows it: only the columns the row needs (no description, no model instances)."""
+
+    id: int
+    reference: str
+    subject: str
+    status: str
+    priority: str
+    severity: int
+    channel: str
+    is_open: bool
+    is_repeat_failure: bool
+    created_at: datetime
+    resolved_at: datetime | None
+    sla_sort: datetime
+    sla_warn_at: datetime | None
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    first_response_breached: bool
+    resolution_breached: bool
+    location_id: int
+    location_name: str
+    touchpoint_name: str | None
+    customer_id: int | None
+    customer_name: str | None
+    category_id: int | None
+    category_name: str | None
+    category_name_vi: str | None
+    category_name_th: str | None
+    assignee_id: int | None
+    assignee_username: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def sla_running_due_at(self) -> datetime | None:
+        """As Case.sla_running_due_at: first response until answered, then resolution; None once closed."""
+        if not self.is_open:
+            return None
+        if self.first_response_at is None and self.first_response_due_at is not None:
+            return self.first_response_due_at
+        return self.resolution_due_at
+
+    def category_label(self, language: str) -> str | None:
+        """As Category.label(): the name in `language` (vi, th) when there is one, else the English name."""
+        if self.category_id is None:
+            return None
+        own = {"vi": self.category_name_vi, "th": self.category_name_th}.get(language[:2])
+        return own or self.category_name
+
+    @property
+    def assignee_name(self) -> str | None:
+        """As User.display_name."""
+        if self.assignee_id is None:
+            return None
+        return f"{self.assignee_first_name} {self.assignee_last_name}".strip() or self.assignee_username
+
+
+# InboxRow's fields in order, as the columns (and joins) they are read from.
+INBOX_COLUMNS = (
+    "id", "reference", "subject", "status", "priority", "severity", "channel", "is_open", "is_repeat_failure",
+    "created_at", "resolved_at", "sla_sort", "sla_warn_at", "first_response_at", "first_response_due_at",
+    "resolution_due_at", "first_response_breached", "resolution_breached", "location_id", "location__name",
+    "touchpoint__name", "customer_id", "customer__name", "category_id", "category__name", "category__name_vi",
+    "category__name_th", "assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name",
+)
+
+
 @dataclass(frozen=True)
 class InboxPage:
-    cases: list[Case]
+    cases: list[InboxRow]
     next_cursor: str | None
 
 
@@ -250,43 +326,101 @@ def _inbox_filtered(qs: QuerySet[Case], filters: Mapping[str, Any]) -> QuerySet[
     return qs.filter(**wanted) if wanted else qs
 
 
+def _inbox_rows_query(
+    user: User, view: str, filters: Mapping[str, Any], limit: int, *,
+    now: datetime, after_at: datetime | None = None, after_id: int | None = None,
+) -> QuerySet[Case, tuple[Any, ...]]:
+    qs = _inbox_filtered(_inbox_view(user, view, now), filters)
+    if view == "closed":
+        if after_id is not None:
+            qs = qs.filter(id__lt=after_id)
+        qs = qs.order_by("-id")
+    else:
+        if after_id is not None:
+            qs = qs.filter(TupleGreaterThan(Tuple(F("sla_sort"), F("id")), (after_at, after_id)))
+        qs = qs.order_by("sla_sort", "id")
+    return qs.values_list(*INBOX_COLUMNS)[: limit + 1]
+
+
 def inbox_page(
     user: User,
     *,
     view: str,
     filters: Mapping[str, Any],
     cursor: str | None,
-    limit: int = 50,
+    limit: int = 25,
     now: datetime | None = None,
 ) -> InboxPage:
     """One keyset page of the cases `user` may see in `view`, most urgent SLA first (resolved and closed: newest
-    first); `cursor` is the previous page's next_cursor; raises ValueError for an unknown view or a bad cursor."""
+    first); `cursor` is the previous page's next_cursor; raises ValueError for an unknown view or a bad cursor.
+
+    One query, read as InboxRows (no model instances, no description); its SQL is compiled once per user, view
+    and filters (kintsugi.lib.sqlcache), with the time and the cursor as the only values that change."""
+    if view not in INBOX_VIEWS:
+        raise ValueError(f"unknown inbox view {view!r}")
+    if not access.is_staff_member(user):
+        if cursor:
+            decode_cursor(cursor)
+        return InboxPage(cases=[], next_cursor=None)
     now = now or timezone.now()
-    qs = _inbox_filtered(_inbox_view(user, view, now), filters)
     newest_first = view == "closed"
+    values: dict[str, Any] = {}
+    markers: dict[str, Any] = {}
+    if view == "breaching":
+        values["now"], markers["now"] = now, sqlcache.MARKER_DATETIMES[0]
     if cursor:
         sort_value, pk = decode_cursor(cursor)
-        if newest_first:
-            qs = qs.filter(id__lt=pk)
-        else:
-            qs = qs.filter(TupleGreaterThan(Tuple(F("sla_sort"), F("id")), (sort_value, pk)))
-    qs = qs.order_by("-id") if newest_first else qs.order_by("sla_sort", "id")
-    rows = list(
-        qs.select_related("customer", "location", "touchpoint", "category", "assignee")[: limit + 1]
-    )
+        values["after_id"], markers["after_id"] = pk, sqlcache.MARKER_IDS[0]
+        if not newest_first:
+            values["after_at"], markers["after_at"] = sort_value, sqlcache.MARKER_DATETIMES[1]
+    key = _inbox_key(user, "page", view, tuple(sorted(filters.items())), limit, bool(cursor))
+
+    def build(**marked: Any) -> QuerySet[Case, tuple[Any, ...]]:
+        return _inbox_rows_query(user, view, filters, limit, **{"now": now, **marked})
+
+    compiled = sqlcache.compile_once(key, build, markers)
+    found = sqlcache.run(compiled, values) if compiled is not None else build(**values)
+    rows = [InboxRow(*columns) for columns in found]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(last.created_at if newest_first else last.sla_sort, last.pk)
+        next_cursor = encode_cursor(last.created_at if newest_first else last.sla_sort, last.id)
     return InboxPage(cases=rows, next_cursor=next_cursor)
 
 
-def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> dict[str, int]:
-    """How many cases each counted inbox view holds, counting at most `cap` per view, in one query."""
-    if not access.is_staff_member(user):
-        return dict.fromkeys(INBOX_COUNTED_VIEWS, 0)
-    now = now or timezone.now()
+def _inbox_key(user: User, *parts: Hashable) -> tuple[Hashable, ...]:
+    """What an inbox statement depends on besides the marked values: the user, their organisation and scope."""
+    return ("inbox", user.pk, user.organisation_id, access.location_scope(user), *parts)
+
+
+def inbox_filter_choices(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The filter bar's choices as (id, label): the locations `user` may see (by name) and the organisation's
+    active categories (in their order, labelled in the active language). Two statements compiled once each."""
+    organisation_id = user.organisation_id
+    if not access.is_staff_member(user) or organisation_id is None:
+        return [], []
+    locations = sqlcache.compile_once(
+        _inbox_key(user, "locations"), lambda: access.visible_locations(user).values_list("id", "name"), {}
+    )
+    categories = sqlcache.compile_once(
+        ("inbox-categories", organisation_id),
+        lambda: Category.objects.filter(organisation_id=organisation_id, is_active=True)
+        .values_list("id", "name", "name_vi", "name_th"),
+        {},
+    )
+    assert locations is not None  # no markers to miss
+    assert categories is not None
+    language = (get_language() or "en")[:2]
+    labelled = [
+        (pk, {"vi": name_vi, "th": name_th}.get(language) or name)  # as Category.label()
+        for pk, name, name_vi, name_th in sqlcache.run(categories, {})
+    ]
+    return [(pk, name) for pk, name in sqlcache.run(locations, {})], labelled
+
+
+def _inbox_counts_statement(user: User, cap: int, now: datetime) -> sqlcache.Statement:
+    """SELECT (SELECT COUNT(*) FROM (<the view's ids> LIMIT cap)), ... for each counted view."""
     parts: list[str] = []
     params: list[Any] = []
     db = "default"
@@ -297,9 +431,22 @@ def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> 
         # Each count runs over a LIMITed subquery, so a tab never costs more than `cap` index entries.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS inbox_{index})")
         params.extend(view_params)
-    with connections[db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
+    return sqlcache.Statement(db=db, sql="SELECT " + ", ".join(parts), params=tuple(params))
+
+
+def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> dict[str, int]:
+    """How many cases each counted inbox view holds, counting at most `cap` per view, in one query."""
+    if not access.is_staff_member(user):
+        return dict.fromkeys(INBOX_COUNTED_VIEWS, 0)
+    now = now or timezone.now()
+    compiled = sqlcache.compile_once(
+        _inbox_key(user, "counts", cap),
+        lambda now: _inbox_counts_statement(user, cap, now),
+        {"now": sqlcache.MARKER_DATETIMES[0]},
+    )
+    if compiled is None:  # pragma: no cover - the marker is always in the breaching view's condition
+        raise AssertionError("inbox counts: the time marker is missing from the statement")
+    row = next(sqlcache.run(compiled, {"now": now}))
     return {view: int(count) for view, count in zip(INBOX_COUNTED_VIEWS, row, strict=True)}
 
 

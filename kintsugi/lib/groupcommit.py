@@ -56,12 +56,16 @@ class GroupCommitter[T, R]:
         self._mutex = threading.Lock()
         self._queue: deque[_Slot[T, R]] = deque()
         self._busy = False
+        self._local = threading.local()
         # For tests and the benchmark's curiosity: how many batches, and of what sizes, this process wrote.
         self.batches = 0
         self.items = 0
 
     def submit(self, item: T) -> R:
         """Write `item` with whatever else is queued; its result, or its exception raised in this thread."""
+        if getattr(self._local, "leading", False):
+            # It would wait for the batch this very thread is writing.
+            raise RuntimeError("GroupCommitter.submit() called from inside write_batch")
         slot: _Slot[T, R] = _Slot(item)
         with self._mutex:
             self._queue.append(slot)
@@ -92,6 +96,13 @@ class GroupCommitter[T, R]:
     def _write(self, batch: list[_Slot[T, R]]) -> None:
         self.batches += 1
         self.items += len(batch)
+        self._local.leading = True
+        try:
+            self._write_or_fall_back(batch)
+        finally:
+            self._local.leading = False
+
+    def _write_or_fall_back(self, batch: list[_Slot[T, R]]) -> None:
         try:
             results = self.write_batch([slot.item for slot in batch])
         except Exception as exc:

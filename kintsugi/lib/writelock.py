@@ -51,7 +51,8 @@ def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         return
     # An in-memory database (the tests') lives in this process only: the thread lock is all the queue it needs.
     in_memory: bool = connection.is_in_memory_db()  # type: ignore[attr-defined]  # the sqlite3 backend's
-    path = "" if in_memory else f"{connection.settings_dict['NAME']}.write-lock"
+    # Named like SQLite's own -wal and -shm files beside the database.
+    path = "" if in_memory else f"{connection.settings_dict['NAME']}-write-lock"
     lock, fd = _lock_for(path)
     with lock:
         if fd is None:

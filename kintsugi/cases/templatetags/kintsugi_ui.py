@@ -9,18 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, FailureType, Priority, Status
 from kintsugi.comms.models import DeliveryStatus, Notification
+from kintsugi.lib import sqlcache
 from kintsugi.lib.i18n import LANGUAGE_NAMES
+
+if TYPE_CHECKING:
+    from kintsugi.cases.selectors import InboxRow
 
 register = template.Library()
 
@@ -28,6 +35,14 @@ BADGE_CAP = 99
 
 
 def severity_words() -> dict[int, str]:
+    """The five severity words in the active language (a fresh dict: callers may change it)."""
+    return dict(_severity_words(get_language() or ""))
+
+
+@lru_cache(maxsize=16)
+def _severity_words(language: str) -> dict[int, str]:
+    # Per language: the catalogues do not change while the process runs. `language` is only the cache key;
+    # pgettext reads the active language, which is `language` whenever this is called.
     return {
         1: pgettext("severity", "Minor"),
         2: pgettext("severity", "Low"),
@@ -39,7 +54,18 @@ def severity_words() -> dict[int, str]:
 
 @register.filter
 def severity_label(value: int | None) -> str:
-    return severity_words().get(int(value or 0), "")
+    return _severity_words(get_language() or "").get(int(value or 0), "")
+
+
+def severity_badge(severity: int) -> SafeString:
+    """cases/severity_badge.html for this severity in the active language, rendered once per process."""
+    return _severity_badge(get_language() or "", int(severity))
+
+
+@lru_cache(maxsize=128)
+def _severity_badge(language: str, severity: int) -> SafeString:
+    # A template's output is safe HTML already; mark_safe only says so to the type checker.
+    return mark_safe(get_template("cases/severity_badge.html").render({"severity": severity}))
 
 
 @register.filter
@@ -75,14 +101,14 @@ def label_of(value: str | None, kind: str) -> str:
 
 
 @register.filter
-def sla_state(case: Case) -> str:
+def sla_state(case: Case | InboxRow, now: datetime | None = None) -> str:
     """ok, warning, breached, paused or stopped: the inbox's SLA colour, from stored fields only (no query)."""
     if not case.is_open:
         return "stopped"
     due = case.sla_running_due_at
     if due is None:
         return "paused"
-    now = timezone.now()
+    now = now or timezone.now()
     pending_first = case.first_response_at is None and case.first_response_due_at is not None
     breached = case.first_response_breached if pending_first else case.resolution_breached
     if breached or due <= now:
@@ -93,11 +119,11 @@ def sla_state(case: Case) -> str:
 
 
 @register.filter
-def relative(moment: datetime | None) -> str:
+def relative(moment: datetime | None, now: datetime | None = None) -> str:
     """“in 3 hours” or “2 hours ago”, to one unit: enough for scanning a list."""
     if moment is None:
         return ""
-    now = timezone.now()
+    now = now or timezone.now()
     if moment > now:
         return _("in %(time)s") % {"time": timeuntil(moment, now, depth=1)}
     return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
@@ -119,8 +145,12 @@ def working_duration(seconds: float | None) -> str:
 def initials(user: User | None) -> str:
     if user is None:
         return ""
-    name = user.display_name.strip()
-    parts = name.split()
+    return initials_of(user.display_name)
+
+
+def initials_of(name: str) -> str:
+    """“LT” for “Linh Tran”, “L” for “Linh”, “?” for nothing."""
+    parts = name.strip().split()
     letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
     return letters.upper()
 
@@ -130,7 +160,16 @@ def unread_notifications(user: Any) -> int:
     """Unread notifications of `user`, counted up to BADGE_CAP + 1 so the query stays bounded."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).order_by()[: BADGE_CAP + 1].count()
+    # On every staff page: the statement is compiled once per user (kintsugi.lib.sqlcache).
+    compiled = sqlcache.compile_once(("unread", user.pk), lambda: _unread_statement(user.pk), {})
+    assert compiled is not None  # no markers to miss
+    return int(next(sqlcache.run(compiled, {}))[0])
+
+
+def _unread_statement(user_id: int) -> sqlcache.Statement:
+    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by().values("id")
+    sql, params = unread[: BADGE_CAP + 1].query.get_compiler(using=unread.db).as_sql()
+    return sqlcache.Statement(db=unread.db, sql=f"SELECT COUNT(*) FROM ({sql}) AS unread", params=tuple(params))
 
 
 # --------------------------------------------------------------------------------------------- timeline

@@ -408,3 +408,111 @@ def test_without_a_preference_the_browsers_language_decides(client: Client, agen
     html = client.get("/cases/", headers={"accept-language": "th-TH,th;q=0.9,en;q=0.5"}).content.decode()
     assert '<html lang="th">' in html
     assert heading in html
+
+
+# ------------------------------------------------------------------------------------------ rows and statements
+
+
+def test_inbox_rows_carry_what_the_case_would_show(
+    supervisor: User, agent: User, org: Organisation, front_desk: Touchpoint, rooms: Category, policy: SlaPolicy,
+    vi_customer: Customer
+) -> None:
+    case = services.open_case(by=None, organisation=org, touchpoint=front_desk, channel=Channel.ZALO,
+                              customer=vi_customer, category=rooms, severity=4, description="Điều hòa hỏng.")
+    services.assign(case, agent, by=supervisor)
+    services.acknowledge(case, by=agent)
+    [row] = selectors.inbox_page(supervisor, view="open", filters={}, cursor=None).cases
+    case = Case.objects.select_related("customer", "location", "touchpoint", "category", "assignee").get(pk=case.pk)
+    assert isinstance(row, selectors.InboxRow)
+    assert (row.pk, row.reference, row.subject, row.status, row.severity, row.channel) == (
+        case.pk, case.reference, case.subject, case.status, case.severity, case.channel)
+    assert row.sla_running_due_at == case.sla_running_due_at
+    assert row.customer_name == vi_customer.name
+    assert (row.location_name, row.touchpoint_name) == (front_desk.location.name, front_desk.name)
+    assert row.assignee_name == agent.display_name
+    assert row.category_label("en") == rooms.label("en")
+    assert row.category_label("vi") == rooms.label("vi")
+    assert not hasattr(row, "description")
+
+
+def test_a_user_outside_any_organisation_gets_an_empty_page(db: Any) -> None:
+    nobody = User.objects.create_user(username="nobody", password="x")
+    assert selectors.inbox_page(nobody, view="open", filters={}, cursor=None).cases == []
+    with pytest.raises(ValueError, match="unknown inbox view"):
+        selectors.inbox_page(nobody, view="everything", filters={}, cursor=None)
+
+
+def test_the_first_page_shows_25_cases_and_links_to_the_next(
+    client: Client, supervisor: User, org: Organisation, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    cases = [open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=i)) for i in range(views.PAGE_SIZE + 1)]
+    login(client, supervisor)
+    response = client.get("/cases/")
+    assert listed(response) == [c.reference for c in cases[: views.PAGE_SIZE]]
+    assert 'rel="next"' in response.content.decode()
+
+
+def test_statements_are_kept_per_user_view_and_filter(
+    client: Client, supervisor: User, agent: User, bangkok_agent: User, mixed: dict[str, Case],
+    bangkok_case: Case, rooms: Category
+) -> None:
+    # One process, warm statements: each user, view and filter still gets exactly its own cases.
+    for _round in range(2):
+        assert [c.reference for c in selectors.inbox_page(
+            bangkok_agent, view="open", filters={}, cursor=None).cases] == [bangkok_case.reference]
+        assert [c.reference for c in selectors.inbox_page(
+            agent, view="mine", filters={}, cursor=None).cases] == [mixed["mine"].reference]
+        assert selectors.inbox_page(supervisor, view="mine", filters={}, cursor=None).cases == []
+        assert selectors.inbox_page(agent, view="open", filters={"category": rooms.pk}, cursor=None).cases == []
+        assert len(selectors.inbox_page(agent, view="open", filters={}, cursor=None).cases) == 4
+        assert selectors.inbox_counts(bangkok_agent)["open"] == 1
+        assert selectors.inbox_counts(agent)["open"] == 4
+
+
+def test_breaching_moves_with_the_clock_on_a_warm_statement(supervisor: User, mixed: dict[str, Case]) -> None:
+    warn_at = Case.objects.get(pk=mixed["fresh"].pk).sla_warn_at
+    assert warn_at is not None
+    before = selectors.inbox_page(supervisor, view="breaching", filters={}, cursor=None, now=warn_at
+                                  - timedelta(seconds=1))
+    after = selectors.inbox_page(supervisor, view="breaching", filters={}, cursor=None, now=warn_at)
+    assert mixed["fresh"].reference not in [c.reference for c in before.cases]
+    assert mixed["fresh"].reference in [c.reference for c in after.cases]
+    assert selectors.inbox_counts(supervisor, now=warn_at)["breaching"] == \
+        selectors.inbox_counts(supervisor, now=warn_at - timedelta(seconds=1))["breaching"] + 1
+
+
+def test_severity_badges_follow_the_active_language() -> None:
+    from django.utils import translation
+
+    from kintsugi.cases.templatetags.kintsugi_ui import severity_badge, severity_label
+
+    english = severity_badge(4)
+    assert "4 · Serious" in english
+    with translation.override("vi"):
+        vietnamese = severity_badge(4)
+        assert severity_label(4) in vietnamese
+    assert vietnamese != english
+    assert severity_badge(4) == english
+
+
+def test_every_inbox_statement_finds_its_markers(
+    supervisor: User, seven: list[Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A marker the statement does not carry would make the selector fall back to the ORM silently.
+    from kintsugi.lib import sqlcache
+
+    results: list[object] = []
+    real = sqlcache.compile_once
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        results.append(real(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(sqlcache, "compile_once", spy)
+    for view in selectors.INBOX_VIEWS:
+        first = selectors.inbox_page(supervisor, view=view, filters={}, cursor=None, limit=2)
+        cursor = first.next_cursor or encode_cursor(MONDAY_10AM, seven[-1].pk)
+        selectors.inbox_page(supervisor, view=view, filters={"severity": 3}, cursor=cursor, limit=2)
+    selectors.inbox_counts(supervisor)
+    assert len(results) == 2 * len(selectors.INBOX_VIEWS) + 1
+    assert None not in results

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection
 from conftest import MONDAY_10AM
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
-from kintsugi.cases import selectors, services
+from kintsugi.cases import selectors, services, triage
 from kintsugi.cases.models import (
     Case,
     CaseCounter,
@@ -94,6 +94,19 @@ def test_a_batch_of_mixed_customers_gets_consecutive_references_in_order(
     assert list(CaseEvent.objects.order_by("id").values_list("case__reference", "kind")) == [
         (f"K-2026-00000{n}", EventKind.CREATED) for n in range(1, 6)
     ]
+
+
+@pytest.mark.usefixtures("policy")
+def test_a_contact_with_only_a_name_is_a_new_customer_every_time(org: Organisation, front_desk: Touchpoint) -> None:
+    first, second = services.open_cases([
+        web_request(org, front_desk, contact=contact(name="Emma")),
+        web_request(org, front_desk, minutes=1, contact=contact(name="Emma")),
+    ])
+
+    assert first.customer_id != second.customer_id
+    assert list(Customer.objects.values_list("name", flat=True)) == ["Emma", "Emma"]
+    assert CustomerIdentity.objects.count() == 0
+    assert (first.is_repeat_failure, second.is_repeat_failure) == (False, False)
 
 
 @pytest.mark.usefixtures("policy")
@@ -262,6 +275,15 @@ def test_one_failing_item_fails_alone_and_the_rest_of_its_batch_is_written_one_b
     assert sorted(written) == [0, 1, 2, 4, 5]
 
 
+def test_submitting_from_inside_a_batch_is_refused_rather_than_waiting_for_itself() -> None:
+    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: [committer.submit(item) for item in items])
+
+    with pytest.raises(RuntimeError, match="called from inside write_batch"):
+        committer.submit(1)
+
+    assert committer._busy is False
+
+
 def queued(committer: GroupCommitter[Any, Any], n: int) -> bool:
     return len(committer._queue) >= n
 
@@ -324,7 +346,9 @@ def grouped(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 def warm_caches(org: Organisation, location: Location, *users: User) -> None:
-    # Threads then prepare their cases without reading the database; only the leader's batch does.
+    # Threads then prepare their cases without reading the database (only the leader's batch does), and without
+    # waiting a second for the language model.
+    triage.warm_up()
     selectors.calendar_for(location)
     for severity in range(1, 6):
         selectors.sla_policy_for(org.pk, severity, Channel.API)
