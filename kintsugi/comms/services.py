@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +21,9 @@ from kintsugi.comms.transports import SendError, get_transport
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
 log = logging.getLogger("kintsugi.comms")
-FRESH_GRACE = timedelta(seconds=10)
+# A fresh message's own task is enqueued right after commit; only if it is still queued this long after
+# (its task lost to a crash, or the worker far behind) does the timer loop hand it out again.
+FRESH_GRACE = timedelta(minutes=5)
 # Channels where staff speak to the customer directly; the written reply is a record, not something to send.
 IN_PERSON_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 CHANNEL_IDENTITY = {
@@ -73,9 +78,27 @@ def queue_outbound(case: Case, body: str, *, by: User | None, at: datetime | Non
     return message
 
 
+_held: ContextVar[list[int] | None] = ContextVar("kintsugi_held_sends", default=None)
+
+
+@contextmanager
+def sends_held() -> Iterator[list[int]]:
+    """Collect instead of enqueueing the sends queued inside the block (bulk loads decide what to send after)."""
+    held: list[int] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
 def _enqueue(message_id: int) -> None:
     from kintsugi.comms.tasks import send_message
 
+    held = _held.get()
+    if held is not None:
+        held.append(message_id)
+        return
     send_message.enqueue(message_id)
 
 

@@ -811,7 +811,7 @@ def load_demo(*, cases: int = 2000, seed: int = 20261123, now: datetime | None =
 
     from kintsugi.accounts.models import Organisation
     from kintsugi.comms.models import DeliveryStatus, Message, Notification
-    from kintsugi.comms.services import mark_notifications_read
+    from kintsugi.comms.services import mark_notifications_read, sends_held
 
     existing = Organisation.objects.filter(slug=SLUG).first()
     if existing is not None:
@@ -819,10 +819,11 @@ def load_demo(*, cases: int = 2000, seed: int = 20261123, now: datetime | None =
     plan = plan_demo(cases=cases, seed=seed, now=now)
     with transaction.atomic():
         world = _create_organisation(plan.now)
-    for start in range(0, len(plan.cases), BATCH):
-        with transaction.atomic():
-            for case_plan in plan.cases[start:start + BATCH]:
-                _play(world, plan.customers, case_plan)
+    with sends_held():
+        for start in range(0, len(plan.cases), BATCH):
+            with transaction.atomic():
+                for case_plan in plan.cases[start:start + BATCH]:
+                    _play(world, plan.customers, case_plan)
     # Staff have read what was news more than two days ago.
     with transaction.atomic():
         for user in world.users.values():
@@ -836,4 +837,9 @@ def load_demo(*, cases: int = 2000, seed: int = 20261123, now: datetime | None =
         Message.objects.filter(
             organisation=world.organisation, status=DeliveryStatus.QUEUED, created_at__lt=plan.now - timedelta(days=1)
         ).update(status=DeliveryStatus.SENT, sent_at=F("created_at"), next_attempt_at=None)
-    return {**summary(world.organisation), "already_loaded": False}
+    # Only what is still queued (the last day's replies) is for the worker; the command hands it over.
+    pending = list(
+        Message.objects.filter(organisation=world.organisation, status=DeliveryStatus.QUEUED)
+        .values_list("pk", flat=True)
+    )
+    return {**summary(world.organisation), "already_loaded": False, "pending_sends": pending}

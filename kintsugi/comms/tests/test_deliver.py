@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -16,7 +17,7 @@ from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, Customer, EventKind, SlaPolicy
 from kintsugi.comms.models import DeliveryStatus, Message, Notification
-from kintsugi.comms.services import MAX_ATTEMPTS, deliver, requeue_due_messages
+from kintsugi.comms.services import FRESH_GRACE, MAX_ATTEMPTS, deliver, requeue_due_messages
 
 T = MONDAY_10AM + timedelta(minutes=5)
 SECOND = timedelta(seconds=1)
@@ -143,9 +144,9 @@ def test_requeue_picks_a_retry_when_its_time_comes(queued: Message, settings: Se
 
 def test_requeue_gives_a_fresh_message_time_for_its_own_task(queued: Message) -> None:
     """A just-queued message has its send task on the way after commit: only a lost one is picked up."""
-    assert requeue_due_messages(now=MONDAY_10AM + 9 * SECOND) == 0
+    assert requeue_due_messages(now=MONDAY_10AM + FRESH_GRACE - SECOND) == 0
 
-    assert requeue_due_messages(now=MONDAY_10AM + 10 * SECOND) == 1
+    assert requeue_due_messages(now=MONDAY_10AM + FRESH_GRACE) == 1
 
     queued.refresh_from_db()
     assert (queued.status, queued.attempts) == (DeliveryStatus.SENT, 1)
@@ -158,3 +159,19 @@ def test_requeue_leaves_sent_and_failed_messages_alone(queued: Message, email_ca
 
     assert requeue_due_messages(now=T + timedelta(days=1)) == 0
     assert len(mail.outbox) == 1
+
+
+def test_sends_held_collects_instead_of_sending(
+    case: Case, agent: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from kintsugi.comms.services import queue_outbound, sends_held
+
+    services.find_or_create_customer(organisation=case.organisation, email="hoa@example.com",
+                                     phone="0912 345 678")
+    case.channel = "email"
+    case.save(update_fields=["channel"])
+    with sends_held() as held, django_capture_on_commit_callbacks(execute=True):
+        message = queue_outbound(case, "Dạ em xin lỗi anh chị.", by=agent)
+    message.refresh_from_db()
+    assert held == [message.pk]
+    assert message.status == DeliveryStatus.QUEUED

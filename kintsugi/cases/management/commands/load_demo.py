@@ -24,6 +24,10 @@ class Command(BaseCommand):
         if result["already_loaded"]:
             self.stdout.write(f"Demo already loaded: {name}, {result['cases']} cases. Nothing changed.")
             return
+        from kintsugi.comms.tasks import send_message
+
+        for message_id in result["pending_sends"]:  # the last day's replies: the worker sends them now
+            send_message.enqueue(message_id)
         self.stdout.write(self.style.SUCCESS(f"Loaded {name} in {time.monotonic() - started:.1f} s"))
         self.stdout.write(
             f"  {result['locations']} locations, {result['touchpoints']} touchpoints, {result['staff']} staff, "
