@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,26 @@ from kintsugi.accounts.models import LANGUAGE_CHOICES, Location, Organisation, T
 
 # Cases whose clock is not running sort after every running one; a real value keeps the keyset simple.
 SLA_SORT_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class _SlaFields(Protocol):
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def first_response_due_at(self) -> datetime | None: ...
+    @property
+    def resolution_due_at(self) -> datetime | None: ...
+
+
+def running_deadline(case: _SlaFields) -> datetime | None:
+    """The deadline a case (or an inbox row) is racing: first response until answered, then resolution."""
+    if not case.is_open:
+        return None
+    if case.first_response_at is None and case.first_response_due_at is not None:
+        return case.first_response_due_at
+    return case.resolution_due_at
 
 
 class Channel(models.TextChoices):
@@ -223,11 +243,7 @@ class Case(models.Model):
     @property
     def sla_running_due_at(self) -> datetime | None:
         """The deadline the case is racing now: first response until answered, then resolution."""
-        if not self.is_open:
-            return None
-        if self.first_response_at is None and self.first_response_due_at is not None:
-            return self.first_response_due_at
-        return self.resolution_due_at
+        return running_deadline(self)
 
 
 class EventKind(models.TextChoices):

@@ -17,7 +17,16 @@ from django.utils.translation import get_language
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
-from kintsugi.cases.models import Case, CaseEvent, Category, Customer, CustomerIdentity, IdentityKind, SlaPolicy
+from kintsugi.cases.models import (
+    Case,
+    CaseEvent,
+    Category,
+    Customer,
+    CustomerIdentity,
+    IdentityKind,
+    SlaPolicy,
+    running_deadline,
+)
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
 from kintsugi.lib import sqlcache
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
@@ -264,11 +273,7 @@ class InboxRow:
     @property
     def sla_running_due_at(self) -> datetime | None:
         """As Case.sla_running_due_at: first response until answered, then resolution; None once closed."""
-        if not self.is_open:
-            return None
-        if self.first_response_at is None and self.first_response_due_at is not None:
-            return self.first_response_due_at
-        return self.resolution_due_at
+        return running_deadline(self)
 
     def category_label(self, language: str) -> str | None:
         """As Category.label(): the name in `language` (vi, th) when there is one, else the English name."""
