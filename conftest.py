@@ -21,11 +21,22 @@ PASSWORD = "kintsugi-test"
 WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 
 
+def _clear_process_caches() -> None:
+    from kintsugi.cases import api as cases_api
+    from kintsugi.lib import apiauth
+
+    selectors.clear_caches()
+    apiauth.clear_cache()
+    apiauth.limiter.reset()
+    cases_api._by_code.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    selectors.clear_caches()
+    # Per-process caches (calendars, policies, API tokens and codes, rate windows) must not outlive a test.
+    _clear_process_caches()
     yield
-    selectors.clear_caches()
+    _clear_process_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -250,13 +250,6 @@ def find_or_create_customer(
     return customer
 
 
-def is_repeat_failure(organisation: Organisation, customer: Customer | None, at: datetime) -> bool:
-    if customer is None or customer.pk is None:
-        return False
-    since = at - timedelta(days=organisation.repeat_failure_window_days)
-    return Case.objects.filter(customer=customer, created_at__gte=since, created_at__lt=at).exists()
-
-
 @transaction.atomic
 def merge_customers(source: Customer, target: Customer, *, by: User, at: datetime | None = None) -> Customer:
     """Fold `source` into `target` (supervisors and above): every identity and case moves to `target`, `source`
@@ -709,19 +702,14 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
 def _notify_escalations(escalated: list[tuple[Case, datetime]]) -> None:
     """comms.services.notify(supervisors_for(case), "escalated", case) for every repeat failure of a batch, in
     two statements for the whole batch: one read of the supervisors, one insert of the notifications."""
-    from kintsugi.comms.models import Notification, NotificationKind
+    from kintsugi.comms.services import notify_many
 
     supervisors = _supervisors_by_location({case.organisation_id for case, _at in escalated})
-    rows = []
-    for case, at in escalated:
-        everywhere = supervisors.get((case.organisation_id, None), [])
-        here = supervisors.get((case.organisation_id, case.location_id), [])
-        rows += [
-            Notification(organisation_id=case.organisation_id, user_id=user_id, case=case,
-                         kind=NotificationKind.ESCALATED, data={"reason": "repeat_failure"}, created_at=at)
-            for user_id in dict.fromkeys(everywhere + here)  # each supervisor told once
-        ]
-    Notification.objects.bulk_create(rows)
+    def told(case: Case) -> list[int]:  # supervisors of every location, then those scoped to this one
+        org = case.organisation_id
+        return supervisors.get((org, None), []) + supervisors.get((org, case.location_id), [])
+
+    notify_many([(told(case), "escalated", case, at, {"reason": "repeat_failure"}) for case, at in escalated])
 
 
 def _supervisors_by_location(organisation_ids: set[int]) -> dict[tuple[int, int | None], list[int]]:

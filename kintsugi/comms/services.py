@@ -195,24 +195,29 @@ def notify(
     data: dict[str, Any] | None = None,
 ) -> int:
     """Tell staff something in the app; recipients are users or user ids, each told once."""
-    at = at or timezone.now()
-    seen: set[int] = set()
+    return notify_many([(recipients, kind, case, at or timezone.now(), data)])
+
+
+def notify_many(items: list[tuple[list[Any], str, Case | None, datetime, dict[str, Any] | None]]) -> int:
+    """notify() for several (recipients, kind, case, at, data) at once, in one insert."""
     rows = []
-    for recipient in recipients:
-        user_id = recipient.pk if isinstance(recipient, User) else int(recipient)
-        if user_id in seen:
-            continue
-        seen.add(user_id)
-        rows.append(
-            Notification(
-                organisation_id=case.organisation_id if case else _org_of(user_id),
-                user_id=user_id,
-                case=case,
-                kind=kind,
-                data=data or {},
-                created_at=at,
+    for recipients, kind, case, at, data in items:
+        seen: set[int] = set()
+        for recipient in recipients:
+            user_id = recipient.pk if isinstance(recipient, User) else int(recipient)
+            if user_id in seen:
+                continue
+            seen.add(user_id)
+            rows.append(
+                Notification(
+                    organisation_id=case.organisation_id if case else _org_of(user_id),
+                    user_id=user_id,
+                    case=case,
+                    kind=kind,
+                    data=data or {},
+                    created_at=at,
+                )
             )
-        )
     Notification.objects.bulk_create(rows)
     return len(rows)
 

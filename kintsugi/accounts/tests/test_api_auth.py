@@ -4,7 +4,6 @@ no CSRF, and the documentation served without a CDN."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,14 +18,6 @@ from conftest import login
 from kintsugi.accounts.models import ApiToken, Location, User, hash_token
 from kintsugi.cases.models import Case
 from kintsugi.lib import apiauth
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 class Clocks:

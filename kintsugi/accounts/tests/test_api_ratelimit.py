@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,16 +11,6 @@ from kintsugi.accounts.models import ApiToken, Location, User
 from kintsugi.cases.models import Case
 from kintsugi.lib import apiauth
 from kintsugi.lib.ratelimit import SlidingWindowLimiter
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-
 
 # --------------------------------------------------------------------------------------------- arithmetic
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,16 +10,11 @@ from pytest_django import Settings
 
 from kintsugi.accounts.models import ApiToken, Location, Organisation, Touchpoint, User
 from kintsugi.cases.schemas import TouchpointList
-from kintsugi.lib import apiauth
 
 
 @pytest.fixture(autouse=True)
-def _fresh_api(settings: Settings) -> Iterator[None]:
+def _site_url(settings: Settings) -> None:
     settings.SITE_URL = "https://care.lotus.example"
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 def bearer(user: User) -> dict[str, str]:

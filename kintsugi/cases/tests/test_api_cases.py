@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,18 +15,9 @@ from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Category, Channel, Customer, CustomerIdentity, SlaPolicy, Status
 from kintsugi.cases.schemas import CaseOut, CasePage, EventList, EventOut
 from kintsugi.comms.models import Message
-from kintsugi.lib import apiauth
 
 VI_TEXT = "Phòng 305 chưa được dọn, khăn tắm bẩn và điều hòa không mát."
 EN_TEXT = "The room was not cleaned when we arrived and the towels in the bathroom were dirty."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,17 +9,8 @@ from django.test import Client
 
 from kintsugi.accounts.models import ApiToken, Location, Organisation, Touchpoint, User
 from kintsugi.cases.models import Case, Category
-from kintsugi.lib import apiauth
 
 EN_TEXT = "The room was not cleaned when we arrived and the towels in the bathroom were dirty."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 @pytest.fixture

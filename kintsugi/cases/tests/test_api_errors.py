@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,7 +14,6 @@ from django.test import Client, override_settings
 from kintsugi.accounts.models import ApiToken, User
 from kintsugi.cases.models import Case, CaseEvent
 from kintsugi.cases.schemas import CASE_FILTER_NAMES
-from kintsugi.lib import apiauth
 from kintsugi.lib.apiresponse import ErrorOut
 
 REF = "{ref}"
@@ -36,14 +34,6 @@ ALLOWED = {
     "/api/v1/touchpoints": {"GET"},
     "/api/v1/me": {"GET"},
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 @pytest.fixture

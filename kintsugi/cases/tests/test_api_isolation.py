@@ -7,7 +7,7 @@ exactly like a missing one, and every refusal leaves the case, its timeline and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,19 +18,10 @@ from kintsugi.accounts.models import ApiToken, Organisation, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, Customer
 from kintsugi.comms.models import Message
-from kintsugi.lib import apiauth
 
 CAST = ["agent", "bangkok_agent", "supervisor", "manager", "admin_user", "outsider"]
 SEES_HANOI = {"agent", "supervisor", "manager", "admin_user"}
 NO_SUCH_CASE = {"error": {"code": "not_found", "message": "No such case."}}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    apiauth.limiter.reset()
-    yield
-    apiauth.clear_cache()
 
 
 @pytest.fixture

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.conf import settings
 from django.test import Client
 
 from kintsugi.accounts.models import ApiToken, Location, User
-from kintsugi.lib import apiauth
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api() -> Iterator[None]:
-    apiauth.clear_cache()
-    yield
-    apiauth.clear_cache()
 
 
 def test_an_api_call_from_a_signed_in_browser_does_not_load_its_session(
