@@ -221,6 +221,9 @@ class Case(models.Model):
     resolution_breached = models.BooleanField(default=False)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_sort = models.DateTimeField(default=SLA_SORT_NEVER)
+    # When the earliest open required playbook step falls due (None: no open required step); kept by
+    # kintsugi.recovery so the inbox can flag overdue steps without reading the playbook.
+    playbook_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -263,6 +266,23 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     UPDATED = "updated", _("Details changed")
     CUSTOMER_MERGED = "customer_merged", _("Customer records merged")
+    # Recovery (kintsugi.recovery): playbooks, the apology, thank-and-explain, the follow-up.
+    PLAYBOOK_SET = "playbook_set", _("Playbook chosen")
+    STEP_DONE = "step_done", _("Playbook step done")
+    STEP_OVERRIDE = "step_override", _("Playbook steps overridden")
+    APOLOGY_SENT = "apology_sent", _("Apology sent")
+    THANKS_SENT = "thanks_sent", _("Thanks and explanation sent")
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled", _("Follow-up scheduled")
+    FOLLOW_UP_SENT = "follow_up_sent", _("Follow-up sent")
+    FOLLOW_UP_ANSWERED = "follow_up_answered", _("Follow-up answered")
+    # Remedies (kintsugi.remedies): what was given to make it right, approvals, fulfilment, the customer's costs.
+    REMEDY_GRANTED = "remedy_granted", _("Remedy granted")
+    REMEDY_REQUESTED = "remedy_requested", _("Remedy awaiting approval")
+    REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
+    REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
+    REMEDY_FULFILLED = "remedy_fulfilled", _("Remedy fulfilled")
+    REMEDY_CANCELLED = "remedy_cancelled", _("Remedy cancelled")
+    CUSTOMER_COST = "customer_cost", _("Customer's cost recorded")
 
 
 class CaseEvent(models.Model):
@@ -290,6 +310,7 @@ class TimerKind(models.TextChoices):
     FIRST_RESPONSE_BREACH = "fr_breach", _("First response breach")
     RESOLUTION_WARNING = "res_warning", _("Resolution warning")
     RESOLUTION_BREACH = "res_breach", _("Resolution breach")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class TimerState(models.TextChoices):

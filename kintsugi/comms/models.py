@@ -63,6 +63,11 @@ class NotificationKind(models.TextChoices):
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
     REOPENED = "reopened", _("Case reopened")
     DELIVERY_FAILED = "delivery_failed", _("Message could not be delivered")
+    FOLLOW_UP_UNHAPPY = "follow_up_unhappy", _("Customer not happy at follow-up")
+    FOLLOW_UPS_DUE = "follow_ups_due", _("Follow-ups due")
+    APPROVAL_NEEDED = "approval_needed", _("Remedy needs approval")
+    REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
+    REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
 
 
 class Notification(models.Model):

@@ -6,7 +6,7 @@ so nothing stored in the database carries translated text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -193,10 +193,19 @@ class TimelineEntry:
     delivery_state: str = ""
 
 
+# Apps that add event or notification kinds (recovery, remedies, ...) describe them here, from their
+# AppConfig.ready(): kind -> function giving the sentence in the viewer's language.
+EVENT_DESCRIBERS: dict[str, Callable[[CaseEvent], TimelineEntry]] = {}
+NOTIFICATION_TEXTS: dict[str, Callable[[Notification], str]] = {}
+
+
 def describe_event(
     event: CaseEvent, *, categories: Mapping[int, str], deliveries: Mapping[int, str]
 ) -> TimelineEntry:
     """One timeline entry: a sentence in the viewer's language, its tone, and detail lines."""
+    describer = EVENT_DESCRIBERS.get(event.kind)
+    if describer is not None:
+        return describer(event)
     actor = event.actor.display_name if event.actor else ""
     data = event.data or {}
     kind = event.kind
@@ -312,6 +321,9 @@ def describe_event(
 @register.filter
 def notification_text(notification: Notification) -> str:
     """The notification as one sentence in the viewer's language, built from its kind and data."""
+    text = NOTIFICATION_TEXTS.get(notification.kind)
+    if text is not None:
+        return text(notification)
     data = notification.data or {}
     reference = notification.case.reference if notification.case is not None else ""
     names = {"reference": reference}
