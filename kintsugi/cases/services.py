@@ -857,9 +857,36 @@ def add_note(case: Case, body: str, *, by: User, at: datetime | None = None) -> 
     return _event(case, EventKind.NOTE, by=by, at=at, body=body)
 
 
-@transaction.atomic
-def reply(case: Case, body: str, *, by: User, at: datetime | None = None) -> Any:
-    """Send a message to the customer on the case's channel (through the outbox, after commit)."""
+def record_event(
+    case: Case,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime | None = None,
+    body: str = "",
+    visible: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append one event to the case's timeline; for the services of other apps (recovery, remedies), which check
+    permission and invariants themselves and call this inside their own transaction."""
+    at = _now(at)
+    case.updated_at = at
+    Case.objects.filter(pk=case.pk).update(updated_at=at)
+    return _event(case, kind, by=by, at=at, body=body, visible=visible, data=data)
+
+
+def send_to_customer(
+    case: Case,
+    body: str,
+    *,
+    by: User,
+    at: datetime | None = None,
+    kind: str = EventKind.MESSAGE_OUT,
+    data: dict[str, Any] | None = None,
+) -> Any:
+    """Write to the customer on the case's channel (outbox, after commit) and record it as `kind`: a reply, an
+    apology, thanks-and-explain, a follow-up. The first one is the first response; it moves the case on and
+    gives it an assignee. Call it inside a transaction."""
     from kintsugi.comms.services import queue_outbound
 
     at = _now(at)
@@ -887,10 +914,16 @@ def reply(case: Case, body: str, *, by: User, at: datetime | None = None) -> Any
         fields += SLA_FIELDS
     _save(case, at, *fields)
     _event(
-        case, EventKind.MESSAGE_OUT, by=by, at=at, body=body, visible=True,
-        data={"message_id": message.pk, "channel": message.channel},
+        case, kind, by=by, at=at, body=body, visible=True,
+        data={**(data or {}), "message_id": message.pk, "channel": message.channel},
     )
     return message
+
+
+@transaction.atomic
+def reply(case: Case, body: str, *, by: User, at: datetime | None = None) -> Any:
+    """Send a message to the customer on the case's channel (through the outbox, after commit)."""
+    return send_to_customer(case, body, by=by, at=at)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ status-change reasons) never reach it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
 CUSTOMER_EVENT_KINDS = frozenset({
     EventKind.CREATED, EventKind.ACKNOWLEDGED, EventKind.MESSAGE_IN, EventKind.MESSAGE_OUT,
     EventKind.STATUS_CHANGED, EventKind.RESOLVED, EventKind.REOPENED, EventKind.CLOSED,
+    EventKind.APOLOGY_SENT, EventKind.THANKS_SENT, EventKind.FOLLOW_UP_SENT, EventKind.FOLLOW_UP_ANSWERED,
 })
 
 
@@ -58,9 +60,19 @@ class CustomerEntry:
     text: str
 
 
+# Apps whose customer-visible events the customer may read (remedies, ...) word them here, from their
+# AppConfig.ready(): kind -> function giving the entry. A registered kind is shown when its event is visible.
+CUSTOMER_DESCRIBERS: dict[str, Callable[[CaseEvent], CustomerEntry | None]] = {}
+
+
 def customer_entry(event: CaseEvent) -> CustomerEntry | None:
     """The event as the customer reads it, or None when the customer must not see it."""
-    if not event.is_customer_visible or event.kind not in CUSTOMER_EVENT_KINDS:
+    if not event.is_customer_visible:
+        return None
+    describer = CUSTOMER_DESCRIBERS.get(event.kind)
+    if describer is not None:
+        return describer(event)
+    if event.kind not in CUSTOMER_EVENT_KINDS:
         return None
     kind = EventKind(event.kind)
     data = event.data or {}
@@ -75,6 +87,16 @@ def customer_entry(event: CaseEvent) -> CustomerEntry | None:
         name = first_name(event.actor)
         sentence = _("%(name)s replied.") % {"name": name} if name else _("We replied.")
         return CustomerEntry(event, "us", sentence, text)
+    if kind == EventKind.APOLOGY_SENT:
+        return CustomerEntry(event, "us", _("We apologised."), text)
+    if kind == EventKind.THANKS_SENT:
+        return CustomerEntry(event, "us", _("We thanked you and explained what we did."), text)
+    if kind == EventKind.FOLLOW_UP_SENT:
+        return CustomerEntry(event, "us", _("We asked whether everything is all right now."), text)
+    if kind == EventKind.FOLLOW_UP_ANSWERED:
+        if data.get("happy"):
+            return CustomerEntry(event, "you", _("You told us everything is all right now."), "")
+        return CustomerEntry(event, "you", _("You told us it is not put right yet."), "")
     if kind == EventKind.ACKNOWLEDGED:
         return CustomerEntry(event, "us", _("We have started looking into it."), "")
     if kind == EventKind.STATUS_CHANGED:

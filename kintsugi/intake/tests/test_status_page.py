@@ -153,7 +153,8 @@ def test_nothing_internal_ever_reaches_the_status_page(
                  EventKind.UPDATED, EventKind.ASSIGNED, EventKind.MESSAGE_STATUS} | (
                      set(EventKind) - {EventKind(k) for k in (
                          "created", "acknowledged", "message_in", "message_out", "status_changed", "resolved",
-                         "reopened", "closed")}):
+                         "reopened", "closed", "apology_sent", "thanks_sent", "follow_up_sent",
+                         "follow_up_answered")}):
         CaseEvent.objects.create(case=case, organisation_id=case.organisation_id, kind=kind, actor=linh,
                                  is_customer_visible=True, body=f"VISIBLE-BUT-INTERNAL-{kind}", created_at=at)
     case.refresh_from_db()
