@@ -33,6 +33,8 @@ test:
 	$(BIN)/ruff check .
 	@echo "==> mypy"
 	$(BIN)/mypy .
+	@echo "==> migrations match the models"
+	$(PY) manage.py makemigrations --check --dry-run
 	@echo "==> translations"
 	scripts/check_translations.sh
 	@echo "==> pytest on SQLite"

@@ -33,6 +33,8 @@ from kintsugi.cases.api import router as cases_router
 from kintsugi.cases.services import ServiceError
 from kintsugi.lib.apiauth import ApiKeyAuth, BearerAuth
 from kintsugi.lib.apiresponse import ApiError, error_response, field_error
+from kintsugi.recovery.api import router as recovery_router
+from kintsugi.remedies.api import router as remedies_router
 
 logger = logging.getLogger("kintsugi.api")
 
@@ -151,6 +153,8 @@ api = KintsugiAPI(
 api.add_decorator(guard_body, mode="view")
 api.add_router("", cases_router)
 api.add_router("", accounts_router)
+api.add_router("", recovery_router)
+api.add_router("", remedies_router)
 
 
 # --------------------------------------------------------------------------------------------- errors

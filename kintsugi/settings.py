@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kintsugi.cases",
     "kintsugi.comms",
     "kintsugi.intake",
+    "kintsugi.recovery",
+    "kintsugi.remedies",
 ]
 
 # kintsugi.lib.middleware: Django's session, CSRF, auth, messages and HTMX middleware, skipped for /api/ requests

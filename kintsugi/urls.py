@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("kintsugi.accounts.urls")),
     path("", include("kintsugi.cases.urls")),
     path("", include("kintsugi.intake.urls")),
+    path("", include("kintsugi.recovery.urls")),
+    path("", include("kintsugi.remedies.urls")),
 ]
