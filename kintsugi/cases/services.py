@@ -40,6 +40,7 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, sla_policy_for, supervisors_for
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
+from kintsugi.lib.fastinsert import insert_rows
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
@@ -603,15 +604,15 @@ def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
                 attach.append((customer, kind, value))
         p.case.customer = customer
     if created:
-        Customer.objects.bulk_create(created)
+        insert_rows(created, returning_pk=True)
     for customer, fields in changed.values():
         if fields:
             customer.save(update_fields=sorted(fields))
     if attach:
-        CustomerIdentity.objects.bulk_create(
+        insert_rows([
             CustomerIdentity(organisation_id=customer.organisation_id, customer=customer, kind=kind, value=value)
             for customer, kind, value in attach
-        )
+        ])
     for customer, kind, value in attach:
         known.setdefault(customer.pk, []).append((kind, value))
     for p in wanted:
@@ -691,9 +692,10 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
                 created_at=case.created_at, data={"reason": "repeat_failure", "from": old, "to": case.priority},
             ))
             escalated.append((case, case.created_at))
-    cases = Case.objects.bulk_create([p.case for p in batch])
-    Timer.objects.bulk_create(timer for p in batch for timer in p.timers)
-    CaseEvent.objects.bulk_create(events)
+    cases = [p.case for p in batch]
+    insert_rows(cases, returning_pk=True)
+    insert_rows([timer for p in batch for timer in p.timers])
+    insert_rows(events)
     if escalated:
         _notify_escalations(escalated)
     return cases
