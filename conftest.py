@@ -23,12 +23,14 @@ WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "
 
 def _clear_process_caches() -> None:
     from kintsugi.cases import api as cases_api
+    from kintsugi.comms import services as comms_services
     from kintsugi.lib import apiauth
 
     selectors.clear_caches()
     apiauth.clear_cache()
     apiauth.limiter.reset()
     cases_api._by_code.clear()
+    comms_services._queue_is_the_database.cache_clear()
 
 
 @pytest.fixture(autouse=True)

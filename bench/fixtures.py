@@ -120,6 +120,7 @@ def setup(args: argparse.Namespace) -> None:
         "password": PASSWORD,
         "locations": [{"id": loc.pk, "code": loc.code, "name": loc.name} for loc in locations],
         "touchpoints": [tp.code for tp in touchpoints],
+        "public_codes": [tp.public_code for tp in touchpoints],
         "staff": User.objects.filter(organisation=org).count(),
         "migrate_s": round(migrate_s, 2),
         "database": str(settings.DATABASES["default"]["NAME"]),

@@ -442,13 +442,16 @@ def http_request(
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
+    def joined(headers: Any) -> dict[str, str]:  # repeated headers (Set-Cookie) joined, not the last one kept
+        return {name: ", ".join(headers.get_all(name)) for name in dict.fromkeys(headers.keys())}
+
     opener = urllib.request.build_opener(NoRedirect)
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, joined(response.headers), response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, joined(exc.headers), exc.read()
 
 
 # --------------------------------------------------------------------------------------------- CPU accounting

@@ -25,11 +25,13 @@ import contextlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,7 @@ from bench.harness import (
 OUT = BENCH / "out"
 RESULTS = BENCH / "results"
 SECRET_KEY = "bench-only-fixed-secret-key-not-for-production-7f3a9c1e5b2d4f6a8c0e"
-SCENARIOS = ("create", "inbox", "api-list")
+SCENARIOS = ("create", "public-form", "inbox", "api-list")
 # The best granian settings found by --sweep on the 2-core machine (see docs/performance.md).
 DEFAULT_SERVER = ServerConfig(workers=2, blocking_threads=8, backpressure=16)
 SWEEP = [
@@ -77,6 +79,11 @@ TARGETS: dict[str, list[dict[str, Any]]] = {
         {"metric": "p99_ms", "op": "<=", "value": 30, "unit": "ms"},
         {"metric": "errors", "op": "==", "value": 0, "unit": ""},
     ],
+    "public-form": [  # issue 4
+        {"metric": "rps", "op": ">=", "value": 1000, "unit": "submissions/s"},
+        {"metric": "p99_ms", "op": "<=", "value": 40, "unit": "ms"},
+        {"metric": "errors", "op": "==", "value": 0, "unit": ""},
+    ],
     "inbox": [
         {"metric": "p50_ms", "op": "<=", "value": 20, "unit": "ms"},
         {"metric": "p99_ms", "op": "<=", "value": 60, "unit": "ms"},
@@ -89,6 +96,7 @@ TARGETS: dict[str, list[dict[str, Any]]] = {
 }
 PEERS = {
     "create": {"name": "django-helpdesk 2.6.1", "rps": 114, "what": "tickets/s through its API"},
+    "public-form": {"name": "django-helpdesk 2.6.1", "rps": 182, "what": "submissions/s of its public form"},
 }
 # Environment the server and the fixtures inherit from the caller, minus what would point them elsewhere.
 DROPPED_ENV = ("DATABASE_URL", "SQLITE_PATH", "KINTSUGI_TESTING", "DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS")
@@ -109,6 +117,10 @@ def bench_env(data_dir: Path) -> dict[str, str]:
         # The in-memory per-process limiter still runs on every call; the default (6,000/min per worker)
         # would answer 429 long before 1,200 cases/s, so the benchmark token gets a limit it cannot reach.
         "API_RATE_LIMIT_PER_MINUTE": "1000000000",
+        # Likewise the public form's limits (10 per address and 300 per touchpoint per 10 minutes): every
+        # submission still counts its hits in the database, as in production, but never reaches them.
+        "PUBLIC_FORM_LIMIT_PER_IP": "1000000000/600",
+        "PUBLIC_FORM_LIMIT_PER_TOUCHPOINT": "1000000000/600",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
     })
@@ -187,6 +199,37 @@ def python_post_requests(host: str, path: str, token: str, locations: list[str],
         out.append(
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\n\r\n" + body
+        )
+    return out
+
+
+def form_body(description: str, severity: str, email: str, phone: str, token: str) -> str:
+    fields = {"csrfmiddlewaretoken": token, "description": description, "severity": severity, "email": email,
+              "phone": phone, "line_id": "", "zalo_id": "", "website": ""}
+    return urllib.parse.urlencode(fields)
+
+
+def form_bodies(token: str) -> dict[str, Any]:
+    """What the form script picks from: URL-encoded descriptions in the language mix, and the fixed fields."""
+    descriptions: list[str] = []
+    for lang, share in LANGUAGE_MIX.items():
+        descriptions += [urllib.parse.quote_plus(d) for d in DESCRIPTIONS[lang]] * round(share * 20)
+    return {"DESCRIPTIONS": descriptions, "LANGUAGES": ["vi", "th", "en"],
+            "TOKEN": urllib.parse.quote_plus(token), "CONTACT_SHARE": 0.7}
+
+
+def python_form_requests(host: str, cookie: str, codes: list[str], token: str, n: int = 3000) -> list[str]:
+    """Raw form submissions for the fallback generator, varied like the Lua script's."""
+    rng = random.Random(11)
+    descriptions = [d for lang, share in LANGUAGE_MIX.items() for d in DESCRIPTIONS[lang] * round(share * 20)]
+    out = []
+    for i in range(n):
+        email = f"guest-form-{i}@example.com" if rng.random() < 0.7 else ""
+        body = form_body(rng.choice(descriptions), str(rng.choice([2, 3, 3, 4])), email, "", token)
+        out.append(
+            f"POST /t/{rng.choice(codes)}/{rng.choice(['vi', 'th', 'en'])}/ HTTP/1.1\r\nHost: {host}\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body.encode())}\r\n\r\n" + body
         )
     return out
 
@@ -314,6 +357,34 @@ class Runner:
             extra={"TOKEN": fixtures["token"], "LOCATIONS": locations, "REPEAT_SHARE": 0.15, "REGULARS": 200,
                    **bodies},
             fallback_requests=python_post_requests("127.0.0.1", "/api/v1/cases", fixtures["token"], locations),
+            profile=profile,
+        )
+
+    def public_form(self, server: Server, fixtures: dict[str, Any], profile: bool = False,
+                    duration: float | None = None) -> LoadResult:
+        """POST /t/<code>/<lang>/ as a customer's phone does: the form's fields, its CSRF cookie and token."""
+        codes = fixtures["public_codes"]
+        status, response_headers, body = http_request(f"{server.base_url}/t/{codes[0]}/en/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        set_cookie = " ".join(v for k, v in response_headers.items() if k.lower() == "set-cookie")
+        cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
+        if status != 200 or match is None or cookie is None:
+            raise RuntimeError(f"GET /t/{codes[0]}/en/ answered {status} without a CSRF token: {body[:300]!r}")
+        token = match.group(1).decode()
+        headers = {"Cookie": f"csrftoken={cookie.group(1)}"}
+        bodies = form_bodies(token)
+        status, response_headers, body = http_request(
+            f"{server.base_url}/t/{codes[0]}/en/", method="POST",
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+            body=form_body(bodies["DESCRIPTIONS"][0], "3", "smoke@example.com", "", token).encode(),
+        )
+        if status != 303:
+            raise RuntimeError(f"POST /t/{codes[0]}/en/ answered {status}: {body[:500]!r}")
+        return self.load(
+            server, "public-form", path="/t/", method="POST", headers=headers, expect=303,
+            duration=duration or self.args.duration, lua="post_form.lua",
+            extra={"COOKIE": headers["Cookie"], "CODES": codes, **bodies},
+            fallback_requests=python_form_requests("127.0.0.1", headers["Cookie"], codes, token),
             profile=profile,
         )
 
@@ -521,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
             "open_cases_seeded": args.open,
             "env": {"DEBUG": "0", "API_RATE_LIMIT_PER_MINUTE": "1000000000 (limiter still runs)"},
         },
-        "targets_source": "issue 3",
+        "targets_source": "issue 3 (create, inbox, api-list), issue 4 (public-form)",
         "peers": PEERS,
         "scenarios": {},
     }
@@ -556,6 +627,16 @@ def main(argv: list[str] | None = None) -> int:
                 }),
             }]))["probes"]
             report["scenarios"]["create"] = scenario_record(result, config, database_cases=0, probe=probes[0])
+
+        if "public-form" in wanted:
+            data_dir = new_data_dir(stamp, "form")
+            data_dirs.append(data_dir)
+            env = bench_env(data_dir)
+            log(f"public-form: fresh database in {data_dir.relative_to(ROOT)}")
+            fixtures = fixture(env, "setup")
+            with runner.server(env, config) as server:
+                result = runner.public_form(server, fixtures, profile=args.profile)
+            report["scenarios"]["public-form"] = scenario_record(result, config, database_cases=0)
 
         if "inbox" in wanted or "api-list" in wanted:
             data_dir = new_data_dir(stamp, "read")

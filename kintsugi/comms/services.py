@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, IdentityKind
 from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
 from kintsugi.comms.transports import SendError, get_transport
+from kintsugi.lib.fastinsert import insert_rows
 
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
@@ -58,7 +60,7 @@ def queue_outbound(case: Case, body: str, *, by: User | None, at: datetime | Non
         status = DeliveryStatus.SENT if channel in {Channel.WEB, Channel.API} else DeliveryStatus.QUEUED
     else:
         status = DeliveryStatus.QUEUED
-    message = Message.objects.create(
+    message = Message(
         organisation_id=case.organisation_id,
         case=case,
         direction=Direction.OUTBOUND,
@@ -73,8 +75,9 @@ def queue_outbound(case: Case, body: str, *, by: User | None, at: datetime | Non
         sent_at=at if status in {DeliveryStatus.SENT, DeliveryStatus.RECORDED} else None,
         next_attempt_at=at if status == DeliveryStatus.QUEUED else None,
     )
+    insert_rows([message], returning_pk=True)
     if status == DeliveryStatus.QUEUED:
-        transaction.on_commit(lambda: _enqueue(message.pk))
+        _enqueue_on_commit(message.pk)
     return message
 
 
@@ -90,6 +93,26 @@ def sends_held() -> Iterator[list[int]]:
         yield held
     finally:
         _held.reset(token)
+
+
+@cache
+def _queue_is_the_database() -> bool:
+    from django.tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    from kintsugi.comms.tasks import send_message
+
+    return isinstance(task_backends[send_message.backend], DatabaseBackend)
+
+
+def _enqueue_on_commit(message_id: int) -> None:
+    """Have the worker send the message once the transaction that wrote it commits. With the database queue
+    (production) the task row is written in that same transaction, so it becomes visible exactly at commit and
+    rolls back with it, at no extra write transaction; other backends are called after commit."""
+    if _queue_is_the_database() and transaction.get_connection().in_atomic_block:
+        _enqueue(message_id)
+    else:
+        transaction.on_commit(lambda: _enqueue(message_id))
 
 
 def _enqueue(message_id: int) -> None:
@@ -272,7 +295,7 @@ def queue_acknowledgement(
         "reference": case.reference, "first_response": first_response, "status_url": status_url,
         "place": place, "organisation": case.organisation.name,
     }
-    message = Message.objects.create(
+    message = Message(
         organisation_id=case.organisation_id,
         case=case,
         direction=Direction.OUTBOUND,
@@ -285,5 +308,6 @@ def queue_acknowledgement(
         created_at=at,
         next_attempt_at=at,
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    insert_rows([message], returning_pk=True)
+    _enqueue_on_commit(message.pk)
     return message

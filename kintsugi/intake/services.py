@@ -29,6 +29,7 @@ from kintsugi.comms.services import queue_acknowledgement
 from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
+from kintsugi.lib.fastinsert import insert_rows
 from kintsugi.lib.writelock import serialised_writes
 
 TOKEN_BYTES = 32
@@ -123,7 +124,8 @@ def _attach(case: Case, event: CaseEvent, photo: Photo, key: uuid.UUID, name: st
 def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLink, str]:
     """A new private link to the case's status page; the raw token is returned once and never stored."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
-    link = CaseAccessLink.objects.create(case=case, token_hash=hash_token(raw), created_at=at or timezone.now())
+    link = CaseAccessLink(case=case, token_hash=hash_token(raw), created_at=at or timezone.now())
+    insert_rows([link], returning_pk=True)
     return link, raw
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-__all__ = ["MARKER_DATETIMES", "MARKER_IDS", "Compiled", "Statement", "clear", "compile_once", "run"]
+__all__ = ["MARKER_DATETIMES", "MARKER_IDS", "MARKER_TEXTS", "Compiled", "Statement", "clear", "compile_once", "run"]
 
 MAX_ENTRIES = 10_000
 # Values no real query uses, so each is found only where the code put it.
@@ -34,6 +34,7 @@ MARKER_DATETIMES = (
     datetime(1972, 3, 4, 5, 6, 7, 890123, tzinfo=UTC),
 )
 MARKER_IDS = (-7_777_777_771, -7_777_777_773)
+MARKER_TEXTS = ("\x00kintsugi-marker-1\x00", "\x00kintsugi-marker-2\x00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def compile_once(
 ) -> Compiled | None:
     """The compiled statement of `build(**markers)` (a queryset, or a Statement) for `key`; None when a marker
     cannot be found among its parameters exactly as given (the caller then runs the queryset itself).
-    `markers` maps each variable argument of `build` to one of MARKER_DATETIMES or MARKER_IDS."""
+    `markers` maps each variable argument of `build` to one of MARKER_DATETIMES, MARKER_IDS or MARKER_TEXTS."""
     found = _compiled.get(key)
     if found is not None:
         return found

@@ -71,9 +71,25 @@ def test_lookup_forgives_case_and_spaces(front_desk: Touchpoint) -> None:
 
 
 def test_lookup_ignores_inactive_touchpoints(front_desk: Touchpoint) -> None:
+    assert touchpoint_by_public_code(front_desk.public_code) is not None  # the statement is compiled and kept
     Touchpoint.objects.filter(pk=front_desk.pk).update(is_active=False)
 
     assert touchpoint_by_public_code(front_desk.public_code) is None
+
+
+def test_lookup_builds_the_same_objects_as_the_orm(front_desk: Touchpoint) -> None:
+    found = touchpoint_by_public_code(front_desk.public_code)
+    expected = Touchpoint.objects.select_related("location", "organisation").get(pk=front_desk.pk)
+    assert found is not None
+
+    def values(obj: Any) -> dict[str, Any]:
+        return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+    assert values(found) == values(expected)
+    assert values(found.location) == values(expected.location)
+    assert values(found.organisation) == values(expected.organisation)
+    assert found.location.working_hours == expected.location.working_hours  # JSON, converted
+    assert found.location.organisation is found.organisation
 
 
 @pytest.mark.parametrize("code", ["", "ZZZZZZZZ", "hn-desk", "ABCD0123", "A" * 17, "ABCD2345'--", "ÅBCD2345"])

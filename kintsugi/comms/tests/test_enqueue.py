@@ -1,0 +1,77 @@
+"""The send task of a queued message is enqueued with the transaction that wrote the message: with the database
+queue, in that same transaction (visible at commit, gone on rollback); with any other backend, after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
+
+from kintsugi.accounts.models import User
+from kintsugi.cases import services
+from kintsugi.cases.models import Case, CustomerIdentity
+from kintsugi.comms import services as comms
+from kintsugi.comms.models import DeliveryStatus, Message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def reachable_by_email(case: Case) -> Case:
+    """The web case's customer left an email, so replies go out by email (queued for the worker)."""
+    CustomerIdentity.objects.create(organisation_id=case.organisation_id, customer=case.customer, kind="email",
+                                    value="lan@example.com")
+    return case
+
+
+@pytest.fixture
+def database_queue(settings: Settings) -> Iterator[None]:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    comms._queue_is_the_database.cache_clear()
+    yield
+    comms._queue_is_the_database.cache_clear()
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_the_task_row_commits_with_the_message(case: Case, agent: User) -> None:
+    reachable_by_email(case)
+    services.reply(case, "Xin lỗi anh, chúng tôi đang xử lý.", by=agent)
+
+    message = Message.objects.get(case=case, direction="out")
+    assert message.status == DeliveryStatus.QUEUED
+    assert [(r.task_path, r.args_kwargs["args"]) for r in DBTaskResult.objects.all()] == [
+        ("kintsugi.comms.tasks.send_message", [message.pk])
+    ]
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_a_rolled_back_reply_leaves_no_task(case: Case, agent: User) -> None:
+    reachable_by_email(case)
+    def reply_then_fail() -> None:
+        with transaction.atomic():
+            services.reply(case, "This reply is rolled back.", by=agent)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        reply_then_fail()
+
+    assert Message.objects.filter(case=case, direction="out").count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_the_task_row_is_written_inside_the_transaction_not_in_another_after_it(case: Case, agent: User) -> None:
+    reachable_by_email(case)
+    with transaction.atomic():
+        services.reply(case, "Chúng tôi đã đổi phòng cho anh.", by=agent)
+        assert DBTaskResult.objects.count() == 1  # already there: no second write transaction after commit
+
+
+def test_other_task_backends_are_called_after_commit(case: Case, agent: User) -> None:
+    reachable_by_email(case)
+    with transaction.atomic():
+        services.reply(case, "Thank you for waiting.", by=agent)
+        assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.QUEUED  # not sent yet
+    assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.SENT  # the immediate backend
