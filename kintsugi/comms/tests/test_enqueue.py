@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def reachable_by_email(case: Case) -> Case:
     """The web case's customer left an email, so replies go out by email (queued for the worker)."""
-    CustomerIdentity.objects.create(organisation_id=case.organisation_id, customer_id=case.customer_id, kind="email",
+    assert case.customer is not None
+    CustomerIdentity.objects.create(organisation_id=case.organisation_id, customer=case.customer, kind="email",
                                     value="lan@example.com")
     return case
 
