@@ -780,6 +780,16 @@ def _commit_case_again(prepared: _PreparedCase) -> Case:
 
 _case_committer = GroupCommitter(_commit_cases, write_one=_commit_case_again, max_batch=64)
 
+# For intake's own group commit of public form submissions, which writes more than the cases in the batch.
+PreparedCase = _PreparedCase
+prepare_case = _prepare
+
+
+def open_prepared_cases(batch: Sequence[_PreparedCase]) -> list[Case]:
+    """Write prepared cases in the caller's transaction, in the order of their moments (as _commit_cases)."""
+    _open_prepared(sorted(batch, key=lambda p: p.case.created_at))
+    return [p.case for p in batch]
+
 
 def open_case_grouped(request: CaseRequest) -> Case:
     """open_cases for one request, from a thread of a multi-threaded web worker: validated here (a refusal is

@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -30,6 +31,7 @@ from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
 from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
 TOKEN_BYTES = 32
@@ -171,26 +173,85 @@ def submit_public_complaint(
         language=detect_language(description, language), at=at,
     )
     checked = _photo(photo)
-    stored = _put_file(touchpoint.organisation_id, checked, at) if checked is not None else None
-    per_ip, per_touchpoint = form_limits()
+    submission = _Submission(
+        prepared=cases.prepare_case(request), touchpoint=touchpoint, client_ip=client_ip, photo=checked,
+        stored=_put_file(touchpoint.organisation_id, checked, at) if checked is not None else None,
+        email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at,
+    )
     try:
-        with _writes():
-            limits.hit(limits.client_key(client_ip), per_ip, at)
-            limits.hit(f"touchpoint:{touchpoint.pk}", per_touchpoint, at)
-            case = cases.open_cases([request])[0]
-            _link, raw = issue_link(case, at=at)
-            if checked is not None and stored is not None:
-                created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
-                assert created is not None
-                _attach(case, created, checked, *stored, at)
-            queue_acknowledgement(
-                case, status_url(raw), email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at
-            )
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                outcome = _write_submissions_here([submission])[0]
+        else:
+            outcome = _submissions.submit(submission)
+        if isinstance(outcome, BaseException):
+            raise outcome
     except BaseException:
-        if stored is not None:
-            default_storage.delete(stored[1])
+        if submission.stored is not None:
+            default_storage.delete(submission.stored[1])
         raise
-    return case, raw
+    return outcome
+
+
+@dataclass(slots=True)
+class _Submission:
+    """A validated public form submission, its case prepared and its photo already on disk."""
+
+    prepared: cases.PreparedCase
+    touchpoint: Touchpoint
+    client_ip: str
+    photo: Photo | None
+    stored: tuple[uuid.UUID, str] | None
+    email: str
+    line_id: str
+    zalo_id: str
+    at: datetime
+
+
+def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
+    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out, its
+    hits undone by its savepoint), then all accepted cases at once, then each one's link, photo and
+    acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise to its sender."""
+    per_ip, per_touchpoint = form_limits()
+    refusals: dict[int, Exception] = {}
+    for index, submission in enumerate(batch):
+        try:
+            with transaction.atomic():
+                limits.hit(limits.client_key(submission.client_ip), per_ip, submission.at)
+                limits.hit(f"touchpoint:{submission.touchpoint.pk}", per_touchpoint, submission.at)
+        except limits.RateLimited as refused:
+            refusals[index] = refused
+    cases.open_prepared_cases([s.prepared for i, s in enumerate(batch) if i not in refusals])
+    outcomes: list[tuple[Case, str] | Exception] = []
+    for index, submission in enumerate(batch):
+        if index in refusals:
+            outcomes.append(refusals[index])
+            continue
+        case = submission.prepared.case
+        _link, raw = issue_link(case, at=submission.at)
+        if submission.photo is not None and submission.stored is not None:
+            created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
+            assert created is not None
+            _attach(case, created, submission.photo, *submission.stored, submission.at)
+        queue_acknowledgement(case, status_url(raw), email=submission.email, line_id=submission.line_id,
+                              zalo_id=submission.zalo_id, at=submission.at)
+        outcomes.append((case, raw))
+    return outcomes
+
+
+def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
+    with serialised_writes(), transaction.atomic(durable=True):
+        return _write_submissions_here(batch)
+
+
+def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Exception:
+    # After a failed batch the prepared case may hold ids of rolled-back rows: prepare it afresh.
+    again = replace(submission, prepared=cases.prepare_case(submission.prepared.request))
+    return _write_submissions([again])[0]
+
+
+# Concurrent submissions in one web worker share a transaction (one commit for the burst), as API creates do.
+_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64)
 
 
 def link_for_token(raw_token: str) -> CaseAccessLink | None:
