@@ -122,7 +122,30 @@ def _enqueue(message_id: int) -> None:
     if held is not None:
         held.append(message_id)
         return
+    if _queue_is_the_database():
+        _enqueue_row(message_id)
+        return
     send_message.enqueue(message_id)
+
+
+def _enqueue_row(message_id: int) -> None:
+    """send_message.enqueue(message_id) on the database queue: the same row the backend's enqueue writes (one
+    per message, on every public form submission), inserted without the ORM's per-call compile."""
+    from django.tasks import task_backends
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from kintsugi.comms.tasks import send_message
+
+    backend = task_backends[send_message.backend]
+    insert_rows([DBTaskResult(
+        id=backend._get_id(),  # type: ignore[attr-defined]
+        args_kwargs={"args": [message_id], "kwargs": {}},
+        priority=send_message.priority,
+        task_path=send_message.module_path,
+        queue_name=send_message.queue_name,
+        run_after=send_message.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )])
 
 
 def record_inbound(case: Case, body: str, *, channel: str, at: datetime | None = None) -> Message:

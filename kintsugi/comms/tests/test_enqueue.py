@@ -76,3 +76,27 @@ def test_other_task_backends_are_called_after_commit(case: Case, agent: User) ->
         services.reply(case, "Thank you for waiting.", by=agent)
         assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.QUEUED  # not sent yet
     assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.SENT  # the immediate backend
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_the_row_is_the_one_the_backend_writes_and_the_worker_sends_it(case: Case, agent: User) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    from kintsugi.comms.tasks import send_message
+
+    reachable_by_email(case)
+    services.reply(case, "Chúng tôi đã hoàn tiền cho anh.", by=agent)
+    ours = DBTaskResult.objects.get()
+    theirs = DBTaskResult.objects.get(pk=send_message.enqueue(ours.args_kwargs["args"][0]).id)
+
+    def shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
+        return (row.status, row.args_kwargs, row.priority, row.task_path, row.queue_name, row.run_after,
+                row.backend_name, row.worker_ids, row.return_value, row.exception_class_path, row.traceback)
+
+    assert shape(ours) == shape(theirs)
+    theirs.delete()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox] == [["lan@example.com"]]
