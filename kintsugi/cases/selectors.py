@@ -265,6 +265,7 @@ class InboxRow:
     assignee_username: str | None
     assignee_first_name: str | None
     assignee_last_name: str | None
+    playbook_due_at: datetime | None
 
     @property
     def pk(self) -> int:
@@ -297,6 +298,7 @@ INBOX_COLUMNS = (
     "resolution_due_at", "first_response_breached", "resolution_breached", "location_id", "location__name",
     "touchpoint__name", "customer_id", "customer__name", "category_id", "category__name", "category__name_vi",
     "category__name_th", "assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name",
+    "playbook_due_at",
 )
 
 

@@ -98,6 +98,7 @@ def _inbox_rows(rows: list[selectors.InboxRow], *, show_location: bool) -> list[
             "priority": row.priority if row.priority != Priority.NORMAL else "",
             "priority_label": priorities.get(row.priority, row.priority),
             "repeat": row.is_repeat_failure,
+            "step_overdue": row.is_open and row.playbook_due_at is not None and row.playbook_due_at <= now,
             "who": f"{who} · {channels.get(row.channel, row.channel)}",
             "location": row.location_name if show_location or row.touchpoint_name is None else None,
             "touchpoint": row.touchpoint_name,

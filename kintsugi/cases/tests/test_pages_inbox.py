@@ -105,6 +105,24 @@ def test_inbox_colours_breached_and_warning_deadlines(
     assert listed(client.get("/cases/")) == [breached.reference, warned.reference]
 
 
+def test_inbox_flags_cases_whose_playbook_step_is_overdue(
+    client: Client, supervisor: User, hanoi_cases: list[Case]
+) -> None:
+    late, on_time, unset = hanoi_cases
+    now = timezone.now()
+    Case.objects.filter(pk=late.pk).update(playbook_due_at=now - timedelta(minutes=5))
+    Case.objects.filter(pk=on_time.pk).update(playbook_due_at=now + timedelta(minutes=5))
+    login(client, supervisor)
+
+    html = client.get("/cases/").content.decode()
+    rows = {ref: html.index(ref) for ref in (late.reference, on_time.reference, unset.reference)}
+    flagged = [ref for ref, at in rows.items() if "Playbook step overdue" in html[at:at + 400]]
+    assert flagged == [late.reference]
+    # A closed case is not chased for its steps.
+    Case.objects.filter(pk=late.pk).update(is_open=False, status="closed")
+    assert "Playbook step overdue" not in client.get("/cases/?view=closed").content.decode()
+
+
 def test_frontline_agent_sees_only_cases_at_their_location(
     client: Client, agent: User, hanoi_cases: list[Case], bangkok_case: Case, other_case: Case
 ) -> None:
