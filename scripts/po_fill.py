@@ -58,6 +58,7 @@ def fill(translations: dict[str, dict[str, str | list[str]]]) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
             filled += 1
         po.save(str(path))
     return filled

@@ -105,6 +105,21 @@ def test_inbox_colours_breached_and_warning_deadlines(
     assert listed(client.get("/cases/")) == [breached.reference, warned.reference]
 
 
+def test_inbox_rows_escape_what_customers_and_staff_typed(
+    client: Client, supervisor: User, org: Organisation, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    customer = Customer.objects.create(organisation=org, name='<img src=x onerror="alert(1)">')
+    case = open_web(org, front_desk, MONDAY_10AM, customer=customer, subject="<script>alert('x')</script> & co")
+    login(client, supervisor)
+
+    html = client.get("/cases/").content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; · " in html
+    assert case.reference in html
+
+
 def test_inbox_flags_cases_whose_playbook_step_is_overdue(
     client: Client, supervisor: User, hanoi_cases: list[Case]
 ) -> None:
