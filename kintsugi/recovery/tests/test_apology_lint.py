@@ -134,3 +134,11 @@ def test_organisation_phrases_extend_the_list_for_their_language() -> None:
         ("Busy  night", Kind.EXCUSE)
     ]
     assert lint("It was a busy night.", "en") == []
+
+
+def test_suggestion_is_in_the_active_language() -> None:
+    from django.utils import translation
+
+    with translation.override("vi"):
+        vi = lint("due to our supplier", "en")[0].suggestion
+    assert vi == "Bỏ lời bào chữa: nói rõ điều gì đã sai là lỗi của chính chúng ta và chúng ta đã thay đổi gì."
