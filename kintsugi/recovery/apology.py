@@ -318,13 +318,16 @@ def lint(text: str, language: str, extra: Sequence[Phrase] = ()) -> list[LintWar
         for match in _compiled(_regex_of(phrase), language).finditer(normalised):
             if match.end() > match.start():
                 found.append((match.start(), match.end(), phrase))
-    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
-    warnings: list[LintWarning] = []
-    reach = -1
+    # Where matches overlap the longest one is reported ("due to our supplier" over "our supplier", "if you were
+    # inconvenienced" over "apologise if"); ties go to the earlier one.
+    found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+    kept: list[tuple[int, int, Phrase]] = []
     for start, end, phrase in found:
-        if start < reach:
-            continue  # inside a longer match already reported ("due to our supplier" over "our supplier")
-        reach = end
+        if all(end <= other_start or start >= other_end for other_start, other_end, _other in kept):
+            kept.append((start, end, phrase))
+    kept.sort(key=lambda item: item[0])
+    warnings: list[LintWarning] = []
+    for start, end, phrase in kept:
         warnings.append(LintWarning(
             start=offsets[start], end=offsets[end], phrase=text[offsets[start]:offsets[end]], kind=phrase.kind,
             suggestion=str(SUGGESTIONS[phrase.kind]),
