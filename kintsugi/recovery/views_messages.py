@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kintsugi.accounts import access
 from kintsugi.accounts.views import StaffRequest, staff_required
-from kintsugi.cases.models import Case, Category
+from kintsugi.cases.models import Case, CaseEvent, Category, EventKind
 from kintsugi.cases.services import ServiceError
 from kintsugi.lib.i18n import LANGUAGE_NAMES
 from kintsugi.recovery import apology, replies
@@ -60,6 +60,8 @@ def _apology_context(case: Case, parts: dict[str, str], include_forgiveness: boo
     ]
     return {
         "case": case, "parts": shown, "include_forgiveness": include_forgiveness,
+        "last_apology": CaseEvent.objects.filter(case=case, kind=EventKind.APOLOGY_SENT).order_by("-created_at")
+        .values_list("created_at", flat=True).first(),
         "preview": apology.compose(parts, include_forgiveness=include_forgiveness),
         "still_missing": [apology.PARTS_BY_KEY[key].title for key in apology.missing_parts(parts)],
         "warning_count": sum(len(found[key]) for key in apology.part_keys(include_forgiveness)),
@@ -149,8 +151,8 @@ def _report_placeholders(request: StaffRequest, check: replies.Filled) -> None:
 
 def _templates_page(request: StaffRequest, *, draft: dict[str, str] | None = None,
                     editing: ReplyTemplate | None = None, status: int = 200) -> HttpResponse:
-    templates = list(ReplyTemplate.objects.filter(organisation_id=_org(request))
-                     .select_related("category"))
+    templates = list(ReplyTemplate.objects.filter(organisation_id=_org(request)).select_related("category")
+                     .order_by("language", "category__position", "category__name", "name", "id"))
     rows = [{"template": t, "check": replies.check(t.body)} for t in templates]
     return render(request, "recovery/messages/templates.html", {
         "rows": rows, "categories": _categories(request), "can_edit": services.can_manage_messages(request.user),

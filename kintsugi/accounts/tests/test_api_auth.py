@@ -240,6 +240,7 @@ def test_the_openapi_document_describes_every_endpoint(client: Client) -> None:
         "/api/v1/apology/lint": ["post"],
         "/api/v1/cases": ["get", "post"],
         "/api/v1/cases/{reference}": ["get"],
+        "/api/v1/cases/{reference}/apology": ["post"],
         "/api/v1/cases/{reference}/events": ["get", "post"],
         "/api/v1/me": ["get"],
         "/api/v1/touchpoints": ["get"],

@@ -30,6 +30,8 @@ def test_page_shows_the_five_parts_with_guidance_in_the_case_language(client: Cl
         assert f'name="{key}"' in html
     assert "Nhận trách nhiệm rõ ràng" in html  # Vietnamese guidance for a Vietnamese case
     assert "Own it plainly" not in html
+    assert "The complaint came in" in html
+    assert "An apology was already sent" not in html
     assert 'name="forgiveness"' in html
     assert "checked" not in html.split('name="forgiveness"')[1][:20]
 
@@ -86,6 +88,7 @@ def test_sending_goes_back_to_the_case_with_the_apology_on_its_timeline(
     assert event.body.startswith(vi_parts["restore"])
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert "Linh apologised to the customer" in page
+    assert "An apology was already sent" in client.get(_url(case)).content.decode()
 
 
 def test_a_missing_part_is_a_form_error_and_nothing_is_sent_and_nothing_typed_is_lost(
