@@ -182,6 +182,14 @@ def _save_template(request: StaffRequest, template: ReplyTemplate | None) -> Htt
     return redirect("reply_templates")
 
 
+@require_POST
+@staff_required
+def reply_template_check(request: StaffRequest) -> HttpResponse:
+    """The editor's placeholder report for the text being typed (HTMX): unknown and malformed placeholders."""
+    check = replies.check(request.POST.get("body", "")[: services.MAX_TEMPLATE_BODY * 2])
+    return render(request, "recovery/messages/templates.html#placeholder_report", {"draft_check": check})
+
+
 @staff_required
 def reply_template_edit(request: StaffRequest, pk: int) -> HttpResponse:
     template = _template_for(request, pk)

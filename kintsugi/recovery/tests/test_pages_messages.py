@@ -79,6 +79,18 @@ def test_another_organisation_gets_404_on_our_template_and_does_not_see_it(
     assert (ReplyTemplate.objects.count(), template.name) == (1, "Xác nhận")
 
 
+def test_the_editor_reports_placeholders_as_they_are_typed(client: Client, agent: User) -> None:
+    login(client, agent)
+    response = client.post("/replies/templates/check/", {"body": "Hi {customer_name} {room} {% if %}"},
+                           headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.startswith('<div id="placeholder-report"')
+    assert "Unknown placeholders stay as typed: {room}" in html
+    assert "These braces are not placeholders: {% if %}" in html
+    clean = client.post("/replies/templates/check/", {"body": "Hi {customer_name}"}).content.decode()
+    assert "field-error" not in clean
+
+
 def test_editing_and_deleting_a_template(client: Client, manager: User) -> None:
     template = _template(manager)
     login(client, manager)
