@@ -224,8 +224,11 @@ BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
             "ngoài tầm kiểm soát",
             "lý do khách quan", "nguyên nhân khách quan", "do thời tiết", "quá đông khách", "thiếu nhân viên",
             "thiếu người", "mùa cao điểm", "nhưng", "tuy nhiên"),
-        *_p(Kind.BLAME, "do quý khách", "lỗi của quý khách", "quý khách đã không", "lẽ ra quý khách",
-            "quý khách nên", "quý khách quên", "do bạn", "lỗi của bạn", "bạn đã không", "lẽ ra bạn",
+        # "do quý khách cung cấp" (that you gave us) is not blame: "số điện thoại do quý khách cung cấp".
+        Phrase("do quý khách", Kind.BLAME, r"do\s+quý\s+khách(?!\s+cung\s+cấp)"),
+        Phrase("do bạn", Kind.BLAME, r"do\s+bạn(?!\s+cung\s+cấp)"),
+        *_p(Kind.BLAME, "lỗi của quý khách", "quý khách đã không", "lẽ ra quý khách",
+            "quý khách nên", "quý khách quên", "lỗi của bạn", "bạn đã không", "lẽ ra bạn",
             "bạn quên", "không phải lỗi của chúng tôi", "bộ phận khác", "bên giao hàng", "đơn vị vận chuyển",
             "bên thứ ba"),
         *_p(Kind.CONDITIONAL, "nếu quý khách cảm thấy", "nếu bạn cảm thấy", "nếu quý khách thấy",
@@ -246,7 +249,8 @@ BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
         *_p(Kind.CONDITIONAL, "หากคุณรู้สึก", "ถ้าคุณรู้สึก", "หากลูกค้ารู้สึก", "ถ้าลูกค้ารู้สึก", "หากทำให้",
             "ถ้าทำให้", "หากมีความไม่สะดวก", "หากเกิดความไม่สะดวก", "ขออภัยหาก", "ขอโทษหาก", "ขออภัยถ้า",
             "ขอโทษถ้า", "หากไม่พอใจ"),
-        *_p(Kind.MINIMISING, "แค่", "เพียงเล็กน้อย", "นิดหน่อย", "เรื่องเล็ก", "ไม่กี่นาที", "เป็นเรื่องปกติ"),
+        Phrase("แค่", Kind.MINIMISING, "แค่(?!ไหน)"),  # not แค่ไหน ("how much": เสียใจแค่ไหน)
+        *_p(Kind.MINIMISING, "เพียงเล็กน้อย", "นิดหน่อย", "เรื่องเล็ก", "ไม่กี่นาที", "เป็นเรื่องปกติ"),
     ),
 }
 

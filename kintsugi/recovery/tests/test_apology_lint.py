@@ -122,6 +122,12 @@ def test_vietnamese_typed_with_combining_accents_matches_and_spans_point_into_th
     assert warnings[0].phrase == text[warnings[0].start:warnings[0].end]
 
 
+def test_words_that_look_like_excuses_in_a_good_sentence_are_not_flagged() -> None:
+    assert lint("Chúng tôi đã ghi sai số điện thoại do quý khách cung cấp.", "vi") == []
+    assert lint("เราเข้าใจดีว่าคุณผิดหวังแค่ไหน", "th") == []
+    assert [w.phrase for w in lint("Đó là do quý khách đến muộn.", "vi")] == ["do quý khách"]
+
+
 def test_english_matches_whole_words_only() -> None:
     assert lint("The butler brought a rebuttal; not only that, but also flowers.", "en") == []
 
