@@ -6,3 +6,8 @@ class RecoveryConfig(AppConfig):
     name = "kintsugi.recovery"
     label = "recovery"
     verbose_name = _("Recovery")
+
+    def ready(self) -> None:
+        from kintsugi.recovery import describe_messages
+
+        describe_messages.register()

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from kintsugi.accounts.models import ApiToken, User
+
+VI_PARTS = {
+    "restore": "Chúng tôi đã chuyển quý khách sang phòng 512 đã được dọn sạch và hoàn lại tiền đêm đầu tiên.",
+    "responsibility": "Đây là lỗi của chúng tôi và chúng tôi hoàn toàn chịu trách nhiệm.",
+    "explanation": "Nhân viên buồng phòng ca sáng đã đánh dấu nhầm phòng của quý khách là đã dọn.",
+    "prevention": "Từ hôm nay, trưởng ca sẽ kiểm tra từng phòng trước khi giao cho khách.",
+    "regret": "Chúng tôi rất tiếc vì quý khách đã mất buổi tối nghỉ ngơi sau chuyến bay dài.",
+}
+
+
+@pytest.fixture
+def vi_parts() -> dict[str, str]:
+    return dict(VI_PARTS)
+
+
+def bearer(user: User) -> dict[str, str]:
+    _token, raw = ApiToken.issue(user)
+    return {"Authorization": f"Bearer {raw}"}
