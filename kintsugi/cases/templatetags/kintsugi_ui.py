@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django import template
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince, timeuntil
+from django.utils.timesince import TIME_STRINGS, timesince, timeuntil
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -120,13 +121,33 @@ def sla_state(case: Case | InboxRow, now: datetime | None = None) -> str:
 
 @register.filter
 def relative(moment: datetime | None, now: datetime | None = None) -> str:
-    """“in 3 hours” or “2 hours ago”, to one unit: enough for scanning a list."""
+    """“in 3 hours” or “2 hours ago”, to one unit: enough for scanning a list. The same words as Django's
+    timesince/timeuntil with depth 1; spans under four weeks (every open case's deadline) are worked out here
+    and their sentences kept per language, as the inbox shows 25 of them on every load."""
     if moment is None:
         return ""
     now = now or timezone.now()
-    if moment > now:
+    future = moment > now
+    seconds = (moment - now if future else now - moment).total_seconds()
+    if seconds < FOUR_WEEKS:
+        for size, unit in SPAN_UNITS:
+            count = int(seconds // size)
+            if count:
+                return _relative_words(get_language() or "", future, unit, count)
+        return _relative_words(get_language() or "", future, "minute", 0)
+    if future:
         return _("in %(time)s") % {"time": timeuntil(moment, now, depth=1)}
     return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
+
+
+FOUR_WEEKS = 28 * 24 * 3600  # below this timesince counts no months: weeks, days, hours and minutes only
+SPAN_UNITS = ((7 * 24 * 3600, "week"), (24 * 3600, "day"), (3600, "hour"), (60, "minute"))
+
+
+@lru_cache(maxsize=4096)
+def _relative_words(language: str, future: bool, unit: str, count: int) -> str:
+    span = avoid_wrapping(TIME_STRINGS[unit] % {"num": count})
+    return _("in %(time)s") % {"time": span} if future else _("%(time)s ago") % {"time": span}
 
 
 @register.filter
