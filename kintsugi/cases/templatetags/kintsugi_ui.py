@@ -17,7 +17,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import TIME_STRINGS, timesince, timeuntil
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -122,25 +122,29 @@ def sla_state(case: Case | InboxRow, now: datetime | None = None) -> str:
 @register.filter
 def relative(moment: datetime | None, now: datetime | None = None) -> str:
     """“in 3 hours” or “2 hours ago”, to one unit: enough for scanning a list. The same words as Django's
-    timesince/timeuntil with depth 1; spans under four weeks (every open case's deadline) are worked out here
-    and their sentences kept per language, as the inbox shows 25 of them on every load."""
+    timesince/timeuntil with depth 1 (its calendar months and years included), worked out here and kept per
+    language, as the inbox shows 25 of them on every load."""
     if moment is None:
         return ""
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(moment.tzinfo)
     future = moment > now
-    seconds = (moment - now if future else now - moment).total_seconds()
-    if seconds < FOUR_WEEKS:
-        for size, unit in SPAN_UNITS:
-            count = int(seconds // size)
-            if count:
-                return _relative_words(get_language() or "", future, unit, count)
-        return _relative_words(get_language() or "", future, "minute", 0)
-    if future:
-        return _("in %(time)s") % {"time": timeuntil(moment, now, depth=1)}
-    return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
+    earlier, later = (now, moment) if future else (moment, now)
+    months = (later.year - earlier.year) * 12 + (later.month - earlier.month)
+    if earlier.day > later.day or (earlier.day == later.day and earlier.time() > later.time()):
+        months -= 1
+    language = get_language() or ""
+    if months >= 12:
+        return _relative_words(language, future, "year", months // 12)
+    if months > 0:
+        return _relative_words(language, future, "month", months)
+    delta = later - earlier
+    seconds = delta.days * 24 * 3600 + delta.seconds
+    for size, unit in SPAN_UNITS:
+        if seconds >= size:
+            return _relative_words(language, future, unit, seconds // size)
+    return _relative_words(language, future, "minute", 0)
 
 
-FOUR_WEEKS = 28 * 24 * 3600  # below this timesince counts no months: weeks, days, hours and minutes only
 SPAN_UNITS = ((7 * 24 * 3600, "week"), (24 * 3600, "day"), (3600, "hour"), (60, "minute"))
 
 
