@@ -112,7 +112,7 @@ def day_total(user: User, currency: str, *, at: datetime, tz_name: str) -> int:
     count against the approver's decision, not the daily cap)."""
     start, end = local_day(at, tz_name)
     total = Remedy.objects.filter(
-        organisation_id=user.organisation_id, requested_by=user, currency=currency, decided_by__isnull=True,
+        organisation_id=user.organisation_id or 0, requested_by=user, currency=currency, decided_by__isnull=True,
         status__in=(RemedyStatus.GRANTED, RemedyStatus.FULFILLED), granted_at__gte=start, granted_at__lt=end,
     ).aggregate(total=Sum("amount_minor"))["total"]
     return int(total or 0)

@@ -10,13 +10,13 @@ from kintsugi.accounts.models import Location, Organisation, Role
 from kintsugi.remedies.models import AuthorityLimit, RemedyOption, RemedySettings
 
 # Minor units. VND has none; THB has two (50000 = ฿500.00).
-VND_LIMITS = {
+VND_LIMITS: dict[str, tuple[int, int, int]] = {
     Role.FRONTLINE: (500_000, 800_000, 1_500_000),
     Role.SUPERVISOR: (3_000_000, 5_000_000, 10_000_000),
     Role.CX_MANAGER: (20_000_000, 30_000_000, 50_000_000),
     Role.ADMIN: (20_000_000, 30_000_000, 50_000_000),
 }
-THB_LIMITS = {
+THB_LIMITS: dict[str, tuple[int, int, int]] = {
     Role.FRONTLINE: (50_000, 80_000, 150_000),
     Role.SUPERVISOR: (300_000, 500_000, 1_000_000),
     Role.CX_MANAGER: (2_000_000, 3_000_000, 5_000_000),

@@ -112,7 +112,9 @@ def test_exactly_at_the_limit_is_granted_one_minor_unit_above_needs_approval(
     role: str, measure: str, offset: int, granted: bool
 ) -> None:
     limit = ROLE_LIMITS[role]
-    assert limit.per_remedy is not None and limit.per_case is not None and limit.per_day is not None
+    assert limit.per_remedy is not None
+    assert limit.per_case is not None
+    assert limit.per_day is not None
     if measure == "per_remedy":
         amount, case_total, day_total = limit.per_remedy + offset, 0, 0
     elif measure == "per_case":
