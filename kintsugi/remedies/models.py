@@ -176,6 +176,11 @@ class Remedy(models.Model):
         return policy.above_useful_share(self.amount_minor, self.transaction_value_minor)
 
     @property
+    def proof_field(self) -> str:
+        """Which proof fulfilling it needs: refund_reference, voucher_code, replacement_order, or "" for none."""
+        return PROOF_FIELDS.get(RemedyKind(self.kind), "")
+
+    @property
     def proof(self) -> str:
         return self.voucher_code or self.refund_reference or self.replacement_order or self.proof_note
 

@@ -70,10 +70,11 @@ def settings_for(organisation: Organisation | int) -> RemedySettings:
     return found or RemedySettings(organisation_id=org_id)
 
 
-def currencies_for(case: Case) -> list[str]:
+def currencies_for(case: Case, settings: RemedySettings | None = None) -> list[str]:
     """The currencies a remedy on this case may be given in: the organisation's list, else the location's
     currency and the organisation's."""
-    accepted = [str(code) for code in settings_for(case.organisation_id).currencies if code in policy.CURRENCIES]
+    settings = settings or settings_for(case.organisation_id)
+    accepted = [str(code) for code in settings.currencies if code in policy.CURRENCIES]
     if accepted:
         return accepted
     local = case_currency(case)
@@ -92,7 +93,7 @@ def authority_for(user: User, case: Case, currency: str) -> policy.Limit | None:
     return policy.pick_limit([(row.location_id, row.as_limit()) for row in rows], case.location_id)
 
 
-def case_total(case: Case, currency: str) -> int:
+def _case_total(case: Case, currency: str) -> int:
     """What has been given on the case in `currency` (granted, approved or fulfilled)."""
     total = Remedy.objects.filter(case=case, currency=currency, status__in=GIVEN_STATUSES).aggregate(
         total=Sum("amount_minor"))["total"]
@@ -127,10 +128,12 @@ class Authority:
     room: int  # the largest amount granted at once now, in minor units
 
 
-def authority_left(user: User, case: Case, currency: str, *, at: datetime | None = None) -> Authority:
+def authority_left(user: User, case: Case, currency: str, *, at: datetime | None = None,
+                   case_total: int | None = None) -> Authority:
     at = _now(at)
     limit = authority_for(user, case, currency) or policy.NO_AUTHORITY
-    given, today = case_total(case, currency), day_total(user, currency, at=at, tz_name=case.location.timezone)
+    given = case_total if case_total is not None else _case_total(case, currency)
+    today = day_total(user, currency, at=at, tz_name=case.location.timezone)
     room = min((limit.per_remedy or 0), (limit.per_case or 0) - given, (limit.per_day or 0) - today)
     return Authority(currency, limit, max(0, room))
 
@@ -185,7 +188,7 @@ def propose_remedy(
     # Touch the case row first: concurrent proposals on one case queue here, so the case's total holds.
     Case.objects.filter(pk=case.pk).update(updated_at=at)
     decision = policy.decide(
-        amount_minor, authority_for(by, case, currency), case_total=case_total(case, currency),
+        amount_minor, authority_for(by, case, currency), case_total=_case_total(case, currency),
         day_total=day_total(by, currency, at=at, tz_name=case.location.timezone),
     )
     remedy = Remedy.objects.create(
@@ -313,7 +316,7 @@ def fulfil_remedy(remedy: Remedy, proof: str = "", *, by: User, at: datetime | N
     at = _now(at)
     _require_case(remedy.case, by)
     proof = proof.strip()
-    field = PROOF_FIELDS.get(RemedyKind(remedy.kind), "proof_note")
+    field = remedy.proof_field or "proof_note"
     if field != "proof_note" and not proof:
         labels = {"refund_reference": _("the refund reference"), "voucher_code": _("the voucher code"),
                   "replacement_order": _("the replacement order")}
