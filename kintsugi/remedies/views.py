@@ -81,16 +81,17 @@ def _get_remedy(user: User, pk: int) -> Remedy:
     return remedy
 
 
-def _run(request: StaffRequest, action: Callable[[], str]) -> bool:
-    """Run a service call: its success message, or its refusal as an error message (403 when not allowed)."""
+def _run(request: StaffRequest, action: Callable[[], object], success: str | None = None) -> bool:
+    """Run a service call and say `success` (else what the action returned); a refusal becomes an error message,
+    or a 403 when the user is not allowed at all."""
     try:
-        text = action()
+        result = action()
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except ServiceError as exc:
         messages.error(request, exc.message)
         return False
-    messages.success(request, text)
+    messages.success(request, success if success is not None else str(result))
     return True
 
 
@@ -140,11 +141,10 @@ def remedy_decide(request: StaffRequest, pk: int) -> HttpResponse:
     remedy = _get_remedy(request.user, pk)
     reason = request.POST.get("reason", "")
     if request.POST.get("decision") == "approve":
-        _run(request, lambda: (services.approve_remedy(remedy, by=request.user, reason=reason),
-                               _("You approved the remedy."))[1])
+        _run(request, lambda: services.approve_remedy(remedy, by=request.user, reason=reason),
+             _("You approved the remedy."))
     else:
-        _run(request, lambda: (services.reject_remedy(remedy, reason, by=request.user),
-                               _("You rejected the remedy."))[1])
+        _run(request, lambda: services.reject_remedy(remedy, reason, by=request.user), _("You rejected the remedy."))
     if request.POST.get("next") == "approvals":
         return redirect("remedy_approvals")
     return _back_to_case(remedy.case)
@@ -154,8 +154,8 @@ def remedy_decide(request: StaffRequest, pk: int) -> HttpResponse:
 @staff_required
 def remedy_fulfil(request: StaffRequest, pk: int) -> HttpResponse:
     remedy = _get_remedy(request.user, pk)
-    _run(request, lambda: (services.fulfil_remedy(remedy, request.POST.get("proof", ""), by=request.user),
-                           _("The remedy is recorded as given, and the customer was told."))[1])
+    _run(request, lambda: services.fulfil_remedy(remedy, request.POST.get("proof", ""), by=request.user),
+         _("The remedy is recorded as given, and the customer was told."))
     return _back_to_case(remedy.case)
 
 
@@ -163,8 +163,8 @@ def remedy_fulfil(request: StaffRequest, pk: int) -> HttpResponse:
 @staff_required
 def remedy_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     remedy = _get_remedy(request.user, pk)
-    _run(request, lambda: (services.cancel_remedy(remedy, request.POST.get("reason", ""), by=request.user),
-                           _("The remedy was cancelled."))[1])
+    _run(request, lambda: services.cancel_remedy(remedy, request.POST.get("reason", ""), by=request.user),
+         _("The remedy was cancelled."))
     return _back_to_case(remedy.case)
 
 
@@ -259,12 +259,12 @@ def option_save(request: StaffRequest) -> HttpResponse:
         if option is None:
             raise Http404("No such catalogue entry")
     currency = post.get("currency", "").upper()
-    _run(request, lambda: (services.save_remedy_option(
+    _run(request, lambda: services.save_remedy_option(
         option, organisation=_organisation(request.user), by=request.user, kind=post.get("kind", ""),
         name=post.get("name", "")[:120], name_vi=post.get("name_vi", "")[:120], name_th=post.get("name_th", "")[:120],
         default_amount_minor=parse_amount(post.get("default_amount", "") or "0", currency) or 0, currency=currency,
         is_active=bool(post.get("is_active")),
-    ), _("The catalogue entry was saved."))[1])
+    ), _("The catalogue entry was saved."))
     return redirect("remedy_settings")
 
 
@@ -297,8 +297,7 @@ def limit_delete(request: StaffRequest, pk: int) -> HttpResponse:
     row = AuthorityLimit.objects.filter(organisation_id=_org_id(request.user), pk=pk).first()
     if row is None:
         raise Http404("No such limit")
-    _run(request, lambda: (services.delete_authority_limit(row, by=request.user),
-                           _("The authority limit was removed."))[1])
+    _run(request, lambda: services.delete_authority_limit(row, by=request.user), _("The authority limit was removed."))
     return redirect("remedy_settings")
 
 
