@@ -18,7 +18,8 @@ pytestmark = pytest.mark.usefixtures("limits", "remedy_settings")
 
 
 @pytest.fixture
-def pending(case: Case, agent: User) -> Remedy:
+def pending(case: Case, agent: User, supervisor: User, manager: User) -> Remedy:
+    """Asked for after the approvers exist, so they are notified."""
     return services.propose_remedy(case, kind="voucher", amount_minor=700_000, currency="VND", by=agent,
                                    description="Voucher ăn tối cho hai người")
 
@@ -126,3 +127,23 @@ def test_the_catalogue_and_settings_are_saved(client: Client, admin_user: User, 
     saved = RemedySettings.objects.get(organisation=org)
     assert (saved.currencies, saved.average_customer_value_minor, saved.at_risk_days) == (
         ["VND", "THB", "USD"], 3_000_000, 120)
+
+
+def test_the_approval_notification_opens_the_remedy_on_the_case_page(client: Client, pending: Remedy,
+                                                                      supervisor: User) -> None:
+    from kintsugi.comms.models import Notification
+
+    notification = Notification.objects.get(user=supervisor, kind="approval_needed")
+    response = login(client, supervisor).post(f"/notifications/{notification.pk}/open/")
+    assert response["Location"] == f"/cases/{pending.case.reference}/#remedy-{pending.pk}"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_a_notification_url_that_leaves_the_site_is_ignored(client: Client, case: Case, supervisor: User) -> None:
+    from kintsugi.comms.models import Notification
+
+    notification = Notification.objects.create(organisation_id=case.organisation_id, user=supervisor, case=case,
+                                               kind="approval_needed", data={"url": "//evil.example/"})
+    response = login(client, supervisor).post(f"/notifications/{notification.pk}/open/")
+    assert response["Location"] == f"/cases/{case.reference}/"
