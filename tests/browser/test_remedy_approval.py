@@ -53,7 +53,7 @@ def test_supervisor_approves_an_agents_remedy_from_the_notification(
     notification = page.get_by_text(f"Linh asks you to approve a remedy on case {case.reference}: Full refund, "
                                     "900,000 ₫.")
     notification.click()
-    page.wait_for_url(f"**/cases/{case.reference}/")
+    page.wait_for_url(f"**/cases/{case.reference}/#remedy-{remedy.pk}")
     item = page.locator(f"#remedy-{remedy.pk}")
     expect(item).to_contain_text("Refund two nights")
     item.get_by_label("Reason (required to reject)").fill("Loyal guest, two nights")
