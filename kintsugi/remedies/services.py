@@ -185,8 +185,11 @@ def propose_remedy(
         raise InvalidInput(_("Choose a remedy from your organisation's catalogue."))
     if case.status == Status.CLOSED:
         raise InvalidTransition(_("This case is closed; reopen it to give a remedy."))
-    # Touch the case row first: concurrent proposals on one case queue here, so the case's total holds.
+    # Concurrent proposals queue here, so the totals they are checked against hold: on one case behind the case
+    # row, by one staff member (the daily cap) behind their user row; always in this order, so they cannot
+    # deadlock. (SQLite takes its one write lock at BEGIN and needs neither.)
     Case.objects.filter(pk=case.pk).update(updated_at=at)
+    list(User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
     decision = policy.decide(
         amount_minor, authority_for(by, case, currency), case_total=_case_total(case, currency),
         day_total=day_total(by, currency, at=at, tz_name=case.location.timezone),

@@ -155,3 +155,37 @@ def test_the_requester_may_cancel_a_pending_remedy(pending: Remedy, agent: User,
     assert remedy.case.events.get(kind=EventKind.REMEDY_CANCELLED).body == "Khách không cần nữa"
     with pytest.raises(InvalidTransition):
         services.cancel_remedy(pending, "", by=agent)
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers at BEGIN; see the comment in "
+                    "propose_remedy")
+@pytest.mark.django_db(transaction=True)
+def test_two_proposals_at_once_on_different_cases_keep_the_daily_cap(
+    org: Organisation, hanoi: Location, case: Case, agent: User, vi_customer: Any
+) -> None:
+    from kintsugi.cases import services as case_services
+
+    other = case_services.open_case(by=agent, organisation=org, location=hanoi, channel="phone",
+                                    customer=vi_customer, description="Lỗi khác")
+    third = case_services.open_case(by=agent, organisation=org, location=hanoi, channel="phone",
+                                    customer=vi_customer, description="Lỗi nữa")
+    services.propose_remedy(third, kind="refund", amount_minor=500_000, currency="VND", by=agent)
+    services.propose_remedy(third, kind="refund", amount_minor=300_000, currency="VND", by=agent)
+    barrier = threading.Barrier(2)
+    statuses: list[str] = []
+
+    def propose(target: Case) -> None:
+        try:
+            barrier.wait()
+            statuses.append(services.propose_remedy(target, kind="voucher", amount_minor=400_000,
+                                                    currency="VND", by=agent).status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=propose, args=(target,)) for target in (case, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # 800 000 given today; the frontline day is 1 500 000: only one more 400 000 fits.
+    assert sorted(statuses) == [RemedyStatus.GRANTED, RemedyStatus.PENDING_APPROVAL]

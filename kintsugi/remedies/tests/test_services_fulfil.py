@@ -3,6 +3,8 @@ and on their status page; the customer's costs on the timeline and in the sugges
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import translation
 
@@ -136,3 +138,19 @@ def test_timeline_and_notifications_read_in_the_viewers_language(case: Case, age
         assert notification_text(told) == f"Minh approved your remedy on case {case.reference}: Voucher, 700,000 ₫."
     with translation.override("vi"):
         assert "700.000 ₫" in notification_text(asked)
+
+
+def test_the_customers_status_page_shows_the_remedy_in_their_words_and_nothing_internal(
+    client: Any, case: Case, agent: User, supervisor: User
+) -> None:
+    from kintsugi.intake.services import issue_link
+
+    pending = grant(case, agent, "refund", 700_000)
+    services.approve_remedy(pending, by=supervisor, reason="INTERNAL-REASON")
+    services.fulfil_remedy(pending, "HT-77", by=agent)
+    _link, raw = issue_link(case)
+    page = client.get(f"/s/{raw}/vi/").content.decode()
+    assert "Chúng tôi đã khắc phục cho Quý khách." in page
+    assert "Chúng tôi đã hoàn lại 700.000 ₫ cho Quý khách. Mã tham chiếu: HT-77." in page
+    assert "INTERNAL-REASON" not in page
+    assert "phê duyệt" not in page
