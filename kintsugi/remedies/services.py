@@ -174,8 +174,10 @@ def propose_remedy(
     if currency not in currencies_for(case):
         raise InvalidInput(_("Remedies here are given in %(currencies)s.") % {
             "currencies": ", ".join(currencies_for(case))})
-    if amount_minor < 0 or amount_minor > policy.MAX_MINOR:
+    if amount_minor < 0:
         raise InvalidInput(_("The amount must be zero or more."))
+    if amount_minor > policy.MAX_MINOR:
+        raise InvalidInput(_("The amount is too large."))
     if transaction_value_minor is not None and not 0 <= transaction_value_minor <= policy.MAX_MINOR:
         raise InvalidInput(_("The transaction's value must be zero or more."))
     description = description.strip()
