@@ -55,6 +55,10 @@ class RemedyOption(models.Model):
         language = (language or get_language() or "en")[:2]
         return {"vi": self.name_vi, "th": self.name_th}.get(language) or self.name
 
+    @property
+    def pk_text(self) -> str:
+        return str(self.pk)
+
 
 class RemedySettings(models.Model):
     """Per organisation: the currencies remedies may be given in, and the figures behind revenue at risk."""

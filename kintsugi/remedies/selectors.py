@@ -18,14 +18,22 @@ from kintsugi.remedies import policy, services
 from kintsugi.remedies.models import GIVEN_STATUSES, CustomerCost, Remedy, RemedyOption, RemedyStatus
 
 
-def suggestions_for(case: Case, *, currency: str, customer_costs: int) -> list[policy.Suggestion]:
-    """Suggested remedies for the case in `currency`, from the organisation's active catalogue."""
-    defaults: dict[str, int] = {}
-    for option in RemedyOption.objects.filter(organisation_id=case.organisation_id, currency=currency,
-                                              is_active=True).order_by("id"):
-        defaults.setdefault(option.kind, option.default_amount_minor)
-    return policy.suggest(case.failure_type, severity=case.severity, is_repeat=case.is_repeat_failure,
-                          defaults=defaults, customer_costs=customer_costs)
+def catalogue_for(case: Case, currency: str) -> list[RemedyOption]:
+    """The organisation's active catalogue entries in `currency`."""
+    return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, currency=currency,
+                                            is_active=True).order_by("kind", "id"))
+
+
+def suggestions_for(case: Case, options: list[RemedyOption], *,
+                    customer_costs: int) -> list[tuple[policy.Suggestion, RemedyOption]]:
+    """Suggested remedies for the case, each with the catalogue entry (the first of its kind) it starts from."""
+    first: dict[str, RemedyOption] = {}
+    for option in options:
+        first.setdefault(option.kind, option)
+    found = policy.suggest(case.failure_type, severity=case.severity, is_repeat=case.is_repeat_failure,
+                           defaults={kind: option.default_amount_minor for kind, option in first.items()},
+                           customer_costs=customer_costs)
+    return [(suggestion, first[suggestion.kind]) for suggestion in found]
 
 
 def pending_approvals(user: User) -> QuerySet[Remedy]:

@@ -110,10 +110,15 @@ def remedy_propose(request: StaffRequest, reference: str) -> HttpResponse:
 
     def propose() -> str:
         nonlocal remedy
-        amount = parse_amount(post.get("amount", ""), currency)
+        kind, option = _kind_and_option(case, post.get("kind", ""))
+        amount = parse_amount(post.get("amount", ""), currency, required=option is None)
+        if amount is None and option is not None:
+            if option.currency != currency:
+                raise InvalidInput(_("Enter the amount in %(currency)s.") % {"currency": currency})
+            amount = option.default_amount_minor
         assert amount is not None
         remedy = services.propose_remedy(
-            case, kind=post.get("kind", ""), amount_minor=amount, currency=currency, by=request.user,
+            case, kind=kind, option=option, amount_minor=amount, currency=currency, by=request.user,
             description=post.get("description", ""), is_goodwill=bool(post.get("is_goodwill")),
             transaction_value_minor=parse_amount(post.get("transaction_value", ""), currency, required=False),
         )
@@ -130,8 +135,20 @@ def remedy_propose(request: StaffRequest, reference: str) -> HttpResponse:
     return _back_to_case(case)
 
 
+def _kind_and_option(case: Case, value: str) -> tuple[str, RemedyOption | None]:
+    """The form's choice: a kind of remedy, or "option-<id>", an active entry of the organisation's catalogue."""
+    if not value.startswith("option-"):
+        return value, None
+    raw = value.removeprefix("option-")
+    option = RemedyOption.objects.filter(organisation_id=case.organisation_id, is_active=True,
+                                         pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0).first()
+    if option is None:
+        raise InvalidInput(_("Choose a remedy from your organisation's catalogue."))
+    return option.kind, option
+
+
 def _describe(remedy: Remedy) -> str:
-    kind = str(RemedyKind(remedy.kind).label)
+    kind = remedy.option.label() if remedy.option else str(RemedyKind(remedy.kind).label)
     return f"{kind}, {remedy.amount_text()}" if remedy.amount_minor else kind
 
 

@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 
 from conftest import login
-from kintsugi.accounts.models import User
+from kintsugi.accounts.models import Organisation, User
 from kintsugi.cases.models import Case, CaseEvent
 from kintsugi.comms.models import Message
 from kintsugi.remedies import services
-from kintsugi.remedies.models import CustomerCost, Remedy, RemedyStatus
+from kintsugi.remedies.models import CustomerCost, Remedy, RemedyOption, RemedyStatus
 
 pytestmark = pytest.mark.usefixtures("limits", "remedy_settings", "catalogue")
 
@@ -25,23 +25,55 @@ def state() -> tuple[Any, ...]:
             CaseEvent.objects.count(), Message.objects.count(), CustomerCost.objects.count())
 
 
-def test_the_case_page_shows_suggestions_and_the_agents_authority(client: Client, case: Case, agent: User) -> None:
+def test_the_case_page_shows_suggestions_and_the_agents_authority(
+    client: Client, case: Case, agent: User, catalogue: list[RemedyOption]
+) -> None:
     page = login(client, agent).get(f"/cases/{case.reference}/").content.decode()
     assert 'id="remedies"' in page
     # A service-process failure of severity 3: re-perform the service (no money), no voucher.
-    assert "?remedy_kind=reperform&amp;remedy_amount=0&amp;remedy_currency=VND#remedy-form" in page
+    reperform = catalogue[2]
+    assert (f"?remedy_kind=option-{reperform.pk}&amp;remedy_amount=0&amp;remedy_currency=VND#remedy-form\">"
+            "Clean the room again</a>") in page
+    assert "voucher" not in page.split('id="remedy-form"')[0].split("Suggested")[1]
     assert "Within your authority up to 500,000 ₫ on this case now" in page
 
 
-def test_a_suggestion_prefills_the_form(client: Client, case: Case, agent: User) -> None:
+def test_a_suggestion_prefills_the_form(client: Client, case: Case, agent: User,
+                                        catalogue: list[RemedyOption]) -> None:
+    refund, voucher = catalogue[0], catalogue[3]
     case.failure_type, case.severity = "monetary", 4
     case.save()
     page = login(client, agent).get(f"/cases/{case.reference}/").content.decode()
-    assert "remedy_kind=refund&amp;remedy_amount=450%2C000" in page  # 300 000 x 150 % for severity 4
-    assert "remedy_kind=voucher&amp;remedy_amount=750%2C000" in page
-    filled = client.get(f"/cases/{case.reference}/?remedy_kind=refund&remedy_amount=450%2C000").content.decode()
-    assert '<option value="refund" selected>' in filled
-    assert 'name="amount" inputmode="decimal" required value="450,000"' in filled
+    assert f"remedy_kind=option-{refund.pk}&amp;remedy_amount=450%2C000" in page  # 300 000 x 150 % (severity 4)
+    assert f"remedy_kind=option-{voucher.pk}&amp;remedy_amount=750%2C000" in page
+    filled = client.get(f"/cases/{case.reference}/?remedy_kind=option-{refund.pk}&remedy_amount=450%2C000")
+    html = filled.content.decode()
+    assert f'<option value="option-{refund.pk}" selected>Refund · Full refund · 300,000 ₫</option>' in html
+    assert 'name="amount" inputmode="decimal" value="450,000"' in html
+
+
+def test_a_catalogue_entry_without_an_amount_gives_its_default(client: Client, case: Case, agent: User,
+                                                                catalogue: list[RemedyOption]) -> None:
+    gesture = catalogue[4]
+    login(client, agent).post(f"/cases/{case.reference}/remedies/", {
+        "kind": f"option-{gesture.pk}", "amount": "", "currency": "VND"})
+    remedy = Remedy.objects.get()
+    assert (remedy.kind, remedy.option, remedy.amount_minor, remedy.status) == (
+        "gesture", gesture, 150_000, RemedyStatus.GRANTED)
+
+
+def test_an_inactive_or_foreign_catalogue_entry_is_refused(client: Client, case: Case, agent: User,
+                                                           catalogue: list[RemedyOption],
+                                                           other_org: Organisation) -> None:
+    foreign = RemedyOption.objects.create(organisation=other_org, kind="voucher", name="Spa", currency="VND")
+    catalogue[3].is_active = False
+    catalogue[3].save()
+    login(client, agent)
+    for option in (foreign, catalogue[3]):
+        response = client.post(f"/cases/{case.reference}/remedies/", {
+            "kind": f"option-{option.pk}", "amount": "100", "currency": "VND"}, follow=True)
+        assert "Choose a remedy from your organisation&#x27;s catalogue." in response.content.decode()
+    assert Remedy.objects.count() == 0
 
 
 def test_agent_grants_within_the_limit(client: Client, case: Case, agent: User) -> None:
@@ -148,7 +180,8 @@ def test_fulfil_and_cancel(client: Client, case: Case, agent: User) -> None:
     assert Message.objects.filter(case=case).count() == 1
 
 
-def test_recording_a_cost_feeds_the_suggestion(client: Client, case: Case, agent: User) -> None:
+def test_recording_a_cost_feeds_the_suggestion(client: Client, case: Case, agent: User,
+                                               catalogue: list[RemedyOption]) -> None:
     case.failure_type = "monetary"
     case.save()
     login(client, agent).post(f"/cases/{case.reference}/customer-costs/", {
@@ -156,7 +189,7 @@ def test_recording_a_cost_feeds_the_suggestion(client: Client, case: Case, agent
     cost = CustomerCost.objects.get()
     assert (cost.amount_minor, cost.currency, cost.note) == (200_000, "VND", "Taxi")
     page = client.get(f"/cases/{case.reference}/").content.decode()
-    assert "remedy_kind=refund&amp;remedy_amount=575%2C000" in page  # (300 000 x 125 %) + 200 000
+    assert f"remedy_kind=option-{catalogue[0].pk}&amp;remedy_amount=575%2C000" in page  # 300 000 x 125 % + 200 000
     assert "Money spent · 200,000 ₫" in page
 
 
