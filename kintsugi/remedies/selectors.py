@@ -40,7 +40,7 @@ def pending_approvals(user: User) -> QuerySet[Remedy]:
     """Remedies awaiting approval on the cases `user` may see, oldest first."""
     return (
         Remedy.objects.filter(status=RemedyStatus.PENDING_APPROVAL, case__in=access.visible_cases(user))
-        .select_related("case", "case__location", "requested_by")
+        .select_related("case", "case__location", "requested_by", "option")
         .order_by("created_at", "id")
     )
 

@@ -45,7 +45,7 @@ def remedies_panel(context: Any, case: Case) -> dict[str, Any]:
     day (the case's total and the customer's costs are summed from the lists already read)."""
     request = context["request"]
     user = request.user
-    remedies = list(Remedy.objects.filter(case=case).select_related("requested_by", "decided_by"))
+    remedies = list(Remedy.objects.filter(case=case).select_related("requested_by", "decided_by", "option"))
     costs = list(CustomerCost.objects.filter(case=case))
     settings = services.settings_for(case.organisation_id)
     currency = services.case_currency(case)
