@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from kintsugi.accounts.views import StaffRequest, safe_next, staff_required
@@ -39,6 +40,10 @@ def notifications_read(request: StaffRequest) -> HttpResponse:
 def notification_open(request: StaffRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.select_related("case"), pk=pk, user=request.user)
     mark_notifications_read(request.user, ids=[notification.pk])
+    # A notification may name the exact place to act (a remedy to approve): a local path only.
+    target = (notification.data or {}).get("url")
+    if isinstance(target, str) and target.startswith("/") and url_has_allowed_host_and_scheme(target, None):
+        return redirect(target)
     if notification.case is not None:
         return redirect("case_detail", reference=notification.case.reference)
     return redirect("notifications")

@@ -6,3 +6,8 @@ class RemediesConfig(AppConfig):
     name = "kintsugi.remedies"
     label = "remedies"
     verbose_name = _("Remedies")
+
+    def ready(self) -> None:
+        from kintsugi.remedies import wording
+
+        wording.register()

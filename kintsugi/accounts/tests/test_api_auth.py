@@ -242,7 +242,11 @@ def test_the_openapi_document_describes_every_endpoint(client: Client) -> None:
         "/api/v1/cases/{reference}": ["get"],
         "/api/v1/cases/{reference}/apology": ["post"],
         "/api/v1/cases/{reference}/events": ["get", "post"],
+        "/api/v1/cases/{reference}/remedies": ["get", "post"],
         "/api/v1/me": ["get"],
+        "/api/v1/remedies/{remedy_id}/approve": ["post"],
+        "/api/v1/remedies/{remedy_id}/fulfil": ["post"],
+        "/api/v1/remedies/{remedy_id}/reject": ["post"],
         "/api/v1/touchpoints": ["get"],
     }
     assert schema["components"]["securitySchemes"] == {

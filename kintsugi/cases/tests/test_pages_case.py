@@ -209,13 +209,14 @@ def test_case_page_query_count_is_pinned(
     login(client, supervisor)
     client.get(url(case))
     # session, user, scope, case, categories, events, deliveries, identities, history, assignees, notifications,
-    # the intake panel's status links and photos, and the reply box's templates (recovery)
-    with django_assert_num_queries(14):
+    # the intake panel's status links and photos, the reply box's templates (recovery); the remedies panel's
+    # remedies, customer costs, settings, catalogue, authority limit and the viewer's day
+    with django_assert_num_queries(20):
         assert client.get(url(case)).status_code == 200
     for i in range(5):
         services.add_note(case, f"More {i}.", by=agent)
         services.reply(case, f"Reply {i}.", by=agent)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(20):
         assert client.get(url(case)).status_code == 200
 
 

@@ -1,0 +1,157 @@
+"""Reads of remedies: the case panel, the approvals queue and the cost of failure (per location, category and
+month), which the page and its CSV export share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kintsugi.accounts import access
+from kintsugi.accounts.models import User
+from kintsugi.cases.models import Case, Category
+from kintsugi.remedies import policy, services
+from kintsugi.remedies.models import GIVEN_STATUSES, CustomerCost, Remedy, RemedyOption, RemedyStatus
+
+
+def catalogue_for(case: Case, currency: str) -> list[RemedyOption]:
+    """The organisation's active catalogue entries in `currency`."""
+    return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, currency=currency,
+                                            is_active=True).order_by("kind", "id"))
+
+
+def suggestions_for(case: Case, options: list[RemedyOption], *,
+                    customer_costs: int) -> list[tuple[policy.Suggestion, RemedyOption]]:
+    """Suggested remedies for the case, each with the catalogue entry (the first of its kind) it starts from."""
+    first: dict[str, RemedyOption] = {}
+    for option in options:
+        first.setdefault(option.kind, option)
+    found = policy.suggest(case.failure_type, severity=case.severity, is_repeat=case.is_repeat_failure,
+                           defaults={kind: option.default_amount_minor for kind, option in first.items()},
+                           customer_costs=customer_costs)
+    return [(suggestion, first[suggestion.kind]) for suggestion in found]
+
+
+def pending_approvals(user: User) -> QuerySet[Remedy]:
+    """Remedies awaiting approval on the cases `user` may see, oldest first."""
+    return (
+        Remedy.objects.filter(status=RemedyStatus.PENDING_APPROVAL, case__in=access.visible_cases(user))
+        .select_related("case", "case__location", "requested_by", "option")
+        .order_by("created_at", "id")
+    )
+
+
+# --------------------------------------------------------------------------------------------- cost of failure
+
+
+@dataclass
+class CostRow:
+    """One month at one location in one category."""
+
+    month: str  # YYYY-MM, in the location's time zone
+    location: str
+    category: str
+    remedies: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # kind -> currency -> [count, minor]
+    costs: dict[str, list[int]] = field(default_factory=dict)  # currency ("" for none) -> [count, minor]
+    cost_minutes: int = 0
+    cost_count: int = 0
+    at_risk: int = 0
+
+
+@dataclass
+class CostReport:
+    rows: list[CostRow]
+    average_value: int
+    average_currency: str
+    at_risk_days: int
+
+    def revenue_at_risk(self, row: CostRow) -> int:
+        return row.at_risk * self.average_value
+
+    @property
+    def total_at_risk(self) -> int:
+        return sum(row.at_risk for row in self.rows)
+
+
+def _month(moment: datetime, tz: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(tz)):%Y-%m}"
+
+
+def cost_of_failure(
+    user: User, *, location: str = "", category: str = "", since: date | None = None, until: date | None = None,
+    now: datetime | None = None,
+) -> CostReport:
+    """Remedies given (by kind: count and money per currency), customer costs recorded and customers at risk, per
+    month, location and category of the case, over the cases `user` may see.
+
+    A customer counts as at risk in the month their case was resolved when `at_risk_days` have passed since then
+    and they have opened no later case in that time (we know of no visits other than cases, so this is an upper
+    bound of the customers lost); revenue at risk is that count times the average customer value."""
+    now = now or timezone.now()
+    settings = services.settings_for(user.organisation_id or 0)
+    cases = access.visible_cases(user)
+    if location:
+        cases = cases.filter(location__code=location)
+    if category:
+        cases = cases.filter(category__code=category)
+    rows: dict[tuple[str, str, str], CostRow] = {}
+
+    labels = {c.pk: c.label() for c in Category.objects.filter(organisation_id=user.organisation_id or 0)}
+
+    def row(moment: datetime, tz: str, place: str, category_id: int | None) -> CostRow | None:
+        month = _month(moment, tz)
+        if (since and month < f"{since:%Y-%m}") or (until and month > f"{until:%Y-%m}"):
+            return None
+        cat = labels.get(category_id or 0, "")
+        key = (month, place, cat)
+        if key not in rows:
+            rows[key] = CostRow(month, place, cat)
+        return rows[key]
+
+    given = Remedy.objects.filter(case__in=cases, status__in=GIVEN_STATUSES, granted_at__isnull=False).values_list(
+        "granted_at", "case__location__timezone", "case__location__name", "case__category_id", "kind",
+        "currency", "amount_minor")
+    for at, tz, place, cat, kind, currency, amount in given:
+        target = row(at, tz, place, cat) if at is not None else None
+        if target is not None:
+            cell = target.remedies.setdefault(kind, {}).setdefault(currency, [0, 0])
+            cell[0] += 1
+            cell[1] += amount
+    costs = CustomerCost.objects.filter(case__in=cases).values_list(
+        "created_at", "case__location__timezone", "case__location__name", "case__category_id", "currency",
+        "amount_minor", "minutes")
+    for at, tz, place, cat, currency, spent, minutes in costs:
+        target = row(at, tz, place, cat)
+        if target is not None:
+            target.cost_count += 1
+            target.cost_minutes += minutes or 0
+            if spent is not None and currency:
+                cell = target.costs.setdefault(currency, [0, 0])
+                cell[0] += 1
+                cell[1] += spent
+    horizon = now - timedelta(days=settings.at_risk_days)
+    resolved = cases.filter(customer__isnull=False, resolved_at__isnull=False, resolved_at__lte=horizon).values_list(
+        "customer_id", "resolved_at", "location__timezone", "location__name", "category_id")
+    later: dict[int, list[datetime]] = defaultdict(list)
+    customer_ids = {customer for customer, *_rest in resolved}
+    for customer, created in Case.objects.filter(customer_id__in=customer_ids).values_list("customer_id",
+                                                                                           "created_at"):
+        later[customer].append(created)
+    counted: set[tuple[str, str, str, int]] = set()
+    for customer, resolved_at, tz, place, cat in resolved:
+        if resolved_at is None or customer is None:  # pragma: no cover - filtered above
+            continue
+        window_end = resolved_at + timedelta(days=settings.at_risk_days)
+        if any(resolved_at < created <= window_end for created in later[customer]):
+            continue
+        target = row(resolved_at, tz, place, cat)
+        if target is not None and (target.month, target.location, target.category, customer) not in counted:
+            counted.add((target.month, target.location, target.category, customer))
+            target.at_risk += 1
+    ordered = sorted(rows.values(), key=lambda r: (r.month, r.location, r.category), reverse=True)
+    return CostReport(ordered, settings.average_customer_value_minor, settings.average_value_currency,
+                      settings.at_risk_days)
