@@ -48,10 +48,12 @@ def _organisation_id(user: User) -> int:
 
 
 def remedy_offer_text(case: Case, language: str) -> str:
-    """The offer to put it right (part 1), from the case's remedy when there is one; "" otherwise.
+    """The offer to put it right (part 1), from the remedy the case's customer is being given; "" when none."""
+    from kintsugi.remedies.selectors import offered_remedy
+    from kintsugi.remedies.services import offer_sentence
 
-    A seam for kintsugi.remedies, built in parallel: the lead wires it at merge."""
-    return ""
+    remedy = offered_remedy(case)
+    return offer_sentence(remedy, language) if remedy is not None else ""
 
 
 def lint_phrases(organisation_id: int, language: str) -> list[apology.Phrase]:

@@ -36,6 +36,11 @@ def suggestions_for(case: Case, options: list[RemedyOption], *,
     return [(suggestion, first[suggestion.kind]) for suggestion in found]
 
 
+def offered_remedy(case: Case) -> Remedy | None:
+    """The remedy the customer is being given on this case (granted, approved or fulfilled), the latest one."""
+    return Remedy.objects.filter(case=case, status__in=GIVEN_STATUSES).order_by("-created_at", "-id").first()
+
+
 def pending_approvals(user: User) -> QuerySet[Remedy]:
     """Remedies awaiting approval on the cases `user` may see, oldest first."""
     return (

@@ -314,6 +314,29 @@ def customer_sentence(remedy: Remedy, language: str) -> str:
         return text
 
 
+def offer_sentence(remedy: Remedy, language: str) -> str:
+    """The remedy as an offer, for the first part of an apology (“restore the lost value”), in `language`;
+    "" for an apology-only remedy, whose offer the apology itself is."""
+    with translation.override(language):
+        amount = remedy.amount_text(language)
+        kind = remedy.kind
+        if kind in (RemedyKind.REFUND, RemedyKind.PARTIAL_REFUND):
+            return _("We will refund %(amount)s to you.") % {"amount": amount}
+        if kind == RemedyKind.VOUCHER:
+            return _("We would like to give you a voucher worth %(amount)s.") % {"amount": amount}
+        if kind == RemedyKind.REPLACEMENT:
+            return _("We will replace it for you.")
+        if kind == RemedyKind.REPERFORM:
+            return _("We will do the service again for you, at no cost.")
+        if kind == RemedyKind.UPGRADE:
+            return _("We will upgrade you at no cost.")
+        if kind == RemedyKind.GESTURE:
+            return _("We would like to offer you a small gesture with our apologies.")
+        if kind == RemedyKind.APOLOGY:
+            return ""
+        return _("We will put this right for you.")
+
+
 @transaction.atomic
 def fulfil_remedy(remedy: Remedy, proof: str = "", *, by: User, at: datetime | None = None) -> Remedy:
     """Record that a granted or approved remedy was given, with what proves it (voucher code, refund reference,

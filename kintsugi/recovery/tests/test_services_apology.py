@@ -75,8 +75,20 @@ def test_a_staff_member_who_cannot_see_the_case_cannot_apologise(
     assert _counts(case) == before
 
 
-def test_remedy_offer_seam_is_empty_until_remedies_are_wired(case: Case) -> None:
-    assert messages.remedy_offer_text(case, "vi") == ""
+def test_the_offer_part_comes_from_the_remedy_being_given(case: Case, agent: User, supervisor: User) -> None:
+    from kintsugi.remedies.models import AuthorityLimit, RemedyStatus
+    from kintsugi.remedies.services import approve_remedy, propose_remedy
+
+    AuthorityLimit.objects.create(organisation=case.organisation, role="frontline", currency="VND",
+                                  per_remedy_minor=100_000, per_case_minor=1_000_000, per_day_minor=2_000_000)
+    assert messages.remedy_offer_text(case, "vi") == ""  # nothing given yet
+    remedy = propose_remedy(case, kind="refund", amount_minor=500_000, currency="VND", by=agent)
+    assert remedy.status == RemedyStatus.PENDING_APPROVAL
+    assert messages.remedy_offer_text(case, "vi") == ""  # not promised before it is approved
+
+    approve_remedy(remedy, by=supervisor, reason="Guest stayed three nights")
+    assert messages.remedy_offer_text(case, "vi") == "Chúng tôi sẽ hoàn lại 500.000 ₫ cho Quý khách."
+    assert messages.remedy_offer_text(case, "en") == "We will refund 500,000 ₫ to you."
 
 
 def test_only_managers_and_admins_change_the_phrase_list(
