@@ -24,8 +24,10 @@ WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "
 def _clear_process_caches() -> None:
     from kintsugi.cases import api as cases_api
     from kintsugi.lib import apiauth
+    from kintsugi.recovery import selectors as recovery_selectors
 
     selectors.clear_caches()
+    recovery_selectors.clear_caches()
     apiauth.clear_cache()
     apiauth.limiter.reset()
     cases_api._by_code.clear()

@@ -6,3 +6,21 @@ class RecoveryConfig(AppConfig):
     name = "kintsugi.recovery"
     label = "recovery"
     verbose_name = _("Recovery")
+
+    def ready(self) -> None:
+        from kintsugi.cases.models import EventKind
+        from kintsugi.cases.templatetags.kintsugi_ui import EVENT_DESCRIBERS, NOTIFICATION_TEXTS
+        from kintsugi.recovery import describe
+
+        EVENT_DESCRIBERS.update({
+            EventKind.PLAYBOOK_SET: describe.playbook_set,
+            EventKind.STEP_DONE: describe.step_done,
+            EventKind.STEP_OVERRIDE: describe.step_override,
+            EventKind.FOLLOW_UP_SCHEDULED: describe.follow_up_scheduled,
+            EventKind.FOLLOW_UP_SENT: describe.follow_up_sent,
+            EventKind.FOLLOW_UP_ANSWERED: describe.follow_up_answered,
+        })
+        NOTIFICATION_TEXTS.update({
+            "follow_up_unhappy": describe.follow_up_unhappy,
+            "follow_ups_due": describe.follow_ups_due,
+        })
