@@ -48,6 +48,7 @@ class Happening:
     data: Mapping[str, Any]
     actor_id: int | None = None
     event_id: int | None = None
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)

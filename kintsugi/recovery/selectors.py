@@ -103,8 +103,8 @@ def follow_up_days(case: Case) -> int:
 def happenings(case: Case) -> list[rules.Happening]:
     """The case's events that can complete or skip steps, oldest first."""
     rows = CaseEvent.objects.filter(case=case, kind__in=rules.RELEVANT_KINDS).order_by("created_at", "id")
-    return [rules.Happening(kind=e.kind, at=e.created_at, data=e.data or {}, actor_id=e.actor_id, event_id=e.pk)
-            for e in rows]
+    return [rules.Happening(kind=e.kind, at=e.created_at, data=e.data or {}, actor_id=e.actor_id, event_id=e.pk,
+                            body=e.body) for e in rows]
 
 
 def step_rules(steps: list[dict[str, Any]]) -> list[rules.Step]:
@@ -133,7 +133,7 @@ class Checklist:
         return str(names.get(language) or names.get("en") or state.step.code)
 
 
-def checklist(case: Case, binding: CasePlaybook | None = None) -> Checklist | None:
+def checklist(case: Case, binding: CasePlaybook | None = None) -> Checklist:
     """The case's checklist: from its bound playbook, or (not bound yet) from the one it would follow now."""
     if binding is None:
         binding = CasePlaybook.objects.filter(case=case).first()

@@ -322,5 +322,4 @@ def reopen_after_customer_message(case: Case, *, at: datetime | None = None) -> 
 
 
 def open_steps_of(case: Case) -> Sequence[rules.StepState]:
-    checklist = selectors.checklist(case)
-    return checklist.blocking if checklist is not None else []
+    return selectors.checklist(case).blocking

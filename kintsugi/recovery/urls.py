@@ -1,3 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path, re_path
 
-urlpatterns: list[URLPattern] = []
+from kintsugi.recovery import views
+
+urlpatterns = [
+    path("playbooks/", views.playbooks, name="playbooks"),
+    path("playbooks/new/", views.playbook_new, name="playbook_new"),
+    path("playbooks/<int:pk>/", views.playbook_detail, name="playbook_detail"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("cases/<str:reference>/steps/<slug:code>/done/", views.case_tick_step, name="case_tick_step"),
+    re_path(r"^s/(?P<token>[^/]{1,200})/(?P<lang>en|vi|th)/follow-up/$", views.follow_up_answer,
+            name="follow_up_answer"),
+]

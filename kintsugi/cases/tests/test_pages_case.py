@@ -212,13 +212,13 @@ def test_case_page_query_count_is_pinned(
     login(client, supervisor)
     client.get(url(case))
     # session, user, scope, case, categories, events, deliveries, identities, history, assignees, notifications,
-    # and the intake panel's status links and photos
-    with django_assert_num_queries(13):
+    # the intake panel's status links and photos, and the playbook checklist's binding, step events and their actors
+    with django_assert_num_queries(16):
         assert client.get(url(case)).status_code == 200
     for i in range(5):
         services.add_note(case, f"More {i}.", by=agent)
         services.reply(case, f"Reply {i}.", by=agent)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         assert client.get(url(case)).status_code == 200
 
 
