@@ -105,9 +105,14 @@ def test_the_built_in_playbooks_have_their_steps_in_three_languages(code: str, n
 
     assert [row["name"] for row in rows] == names
     for row in rows:
-        assert row["name_vi"] and row["name_th"]
-        assert row["guidance"] and row["guidance_vi"] and row["guidance_th"]
-        assert row["phrases"] and row["phrases_vi"] and row["phrases_th"]
+        assert row["name_vi"]
+        assert row["name_th"]
+        assert row["guidance"]
+        assert row["guidance_vi"]
+        assert row["guidance_th"]
+        assert row["phrases"]
+        assert row["phrases_vi"]
+        assert row["phrases_th"]
         assert row["completes_on"] in rules.COMPLETES_ON
 
 
