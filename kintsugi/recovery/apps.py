@@ -10,6 +10,7 @@ class RecoveryConfig(AppConfig):
     def ready(self) -> None:
         from kintsugi.cases.models import EventKind
         from kintsugi.cases.templatetags.kintsugi_ui import EVENT_DESCRIBERS, NOTIFICATION_TEXTS
+        from kintsugi.intake.wording import CUSTOMER_DESCRIBERS
         from kintsugi.recovery import describe
 
         EVENT_DESCRIBERS.update({
@@ -20,6 +21,9 @@ class RecoveryConfig(AppConfig):
             EventKind.FOLLOW_UP_SENT: describe.follow_up_sent,
             EventKind.FOLLOW_UP_ANSWERED: describe.follow_up_answered,
         })
+        # On the status page the follow-up is a sentence without its text: the yes/no buttons sit right below,
+        # and the message's links (a private token) would only be clutter there.
+        CUSTOMER_DESCRIBERS[EventKind.FOLLOW_UP_SENT] = describe.follow_up_for_customer
         NOTIFICATION_TEXTS.update({
             "follow_up_unhappy": describe.follow_up_unhappy,
             "follow_ups_due": describe.follow_ups_due,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kintsugi.cases.models import CaseEvent
 from kintsugi.cases.templatetags.kintsugi_ui import TimelineEntry
 from kintsugi.comms.models import Notification
+from kintsugi.intake.wording import CustomerEntry
 
 
 def _actor(event: CaseEvent) -> str:
@@ -65,3 +66,7 @@ def follow_up_unhappy(notification: Notification) -> str:
 
 def follow_ups_due(notification: Notification) -> str:
     return _("Follow-ups are due today.")
+
+
+def follow_up_for_customer(event: CaseEvent) -> CustomerEntry:
+    return CustomerEntry(event, "us", _("We asked whether everything is all right now."), "")

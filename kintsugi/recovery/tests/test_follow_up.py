@@ -48,7 +48,8 @@ def test_the_follow_up_is_sent_when_due_in_the_customers_language_with_two_links
 
     assert message.channel == Channel.ZALO
     lines = message.body.split("\n")
-    assert lines[0] == "Hello Nguyễn Thị Hoa," or lines[0].startswith("Xin chào")
+    assert lines[0] == "Kính chào Quý khách Nguyễn Thị Hoa,"  # the case's language, whatever the active one
+    assert lines[1].startswith("vài ngày trước chúng tôi đã khắc phục sự cố")
     links = re.findall(r"http\S+", message.body)
     assert [link.split("?")[1] for link in links] == ["follow_up=yes#follow-up", "follow_up=no#follow-up"]
     assert CaseAccessLink.objects.filter(case=resolved).count() == 1
@@ -166,3 +167,14 @@ def test_an_unknown_link_cannot_answer(client: Client, resolved: Case) -> None:
 
     assert response.status_code == 404
     assert resolved.events.count() == before
+
+
+def test_the_status_page_shows_the_question_without_the_messages_links(client: Client, resolved: Case) -> None:
+    message = sent(resolved)
+    _link, raw = issue_link(resolved)
+
+    page = client.get(f"/s/{raw}/en/").content.decode()
+
+    assert "We asked whether everything is all right now." in page
+    assert re.findall(r"http\S+follow_up=yes", message.body)
+    assert "follow_up=yes" not in page
