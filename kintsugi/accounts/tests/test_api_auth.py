@@ -240,7 +240,9 @@ def test_the_openapi_document_describes_every_endpoint(client: Client) -> None:
         "/api/v1/cases": ["get", "post"],
         "/api/v1/cases/{reference}": ["get"],
         "/api/v1/cases/{reference}/events": ["get", "post"],
+        "/api/v1/cases/{reference}/resolve": ["post"],
         "/api/v1/me": ["get"],
+        "/api/v1/playbooks": ["get"],
         "/api/v1/touchpoints": ["get"],
     }
     assert schema["components"]["securitySchemes"] == {
