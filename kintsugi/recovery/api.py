@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from django.db import transaction
@@ -18,7 +17,7 @@ from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import json_response
 from kintsugi.recovery import selectors
 from kintsugi.recovery.models import Playbook, RecoverySettings
-from kintsugi.recovery.services import StepsOpen, ensure_builtins
+from kintsugi.recovery.services import ensure_builtins
 
 router = Router(tags=["recovery"])
 
@@ -89,15 +88,12 @@ class ResolveIn(InputModel):
 
 @router.post("/cases/{reference}/resolve", response={200: CaseOut, **ERRORS}, summary="Resolve a case")
 def resolve_case(request: HttpRequest, reference: str, payload: ResolveIn) -> HttpResponse:
-    """Refused with 409 `playbook_steps_open` (the open steps in `steps`) while a required step is open."""
+    """Refused with 409 `playbook_steps_open` (the open steps in `steps`) while a required step is open (the
+    API's ServiceError handler writes that body, here and for a status change to `resolved`)."""
     case = _visible_case(request, reference)
     user = _principal(request).user
-    try:
-        with transaction.atomic():
-            resolve(case, by=user, summary=payload.summary, override_reason=payload.override_reason)
-    except StepsOpen as exc:
-        body = {"error": {"code": exc.code, "message": exc.message, "steps": exc.steps}}
-        return HttpResponse(json.dumps(body, ensure_ascii=False), status=409, content_type="application/json")
+    with transaction.atomic():
+        resolve(case, by=user, summary=payload.summary, override_reason=payload.override_reason)
     case = _visible_case(request, reference)
     return json_response(show_case(case))
 

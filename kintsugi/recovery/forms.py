@@ -38,6 +38,7 @@ class ChoiceForm(forms.Form):
             )
             self.fields[f"days_{category.pk}"] = forms.IntegerField(
                 label=_("Follow-up after (days)"), min_value=1, max_value=60, required=False,
+                widget=forms.NumberInput(attrs={"placeholder": settings.follow_up_days}),
             )
 
     def rows(self) -> list[tuple[Category, forms.BoundField, forms.BoundField]]:

@@ -109,3 +109,13 @@ def test_bad_input_is_422(client: Client, supervisor: User, case: Case, payload:
     assert response.status_code == 422
     case.refresh_from_db()
     assert case.status == Status.NEW
+
+
+def test_a_status_change_to_resolved_gets_the_same_409(client: Client, agent: User, case: Case) -> None:
+    response = client.post(f"/api/v1/cases/{case.reference}/events", content_type="application/json",
+                           data={"type": "status", "status": "resolved"}, headers=bearer(agent))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "playbook_steps_open"
+    assert [step["code"] for step in response.json()["error"]["steps"]] == [
+        "listen", "acknowledge", "take_action", "thank", "explain"]
