@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kintsugi.accounts import access
 from kintsugi.accounts.models import Organisation, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, Category, EventKind, Status, Timer, TimerKind, TimerState
@@ -171,9 +172,9 @@ def bind(case: Case, *, at: datetime | None = None) -> CasePlaybook:
     steps = [s.snapshot() for s in playbook.steps.all()] if playbook is not None else []
     binding = CasePlaybook.objects.create(case=case, playbook=playbook, name=playbook.name if playbook else "",
                                           steps=steps, bound_at=at)
-    # Written directly (not through record_event) so the timeline hook does not come back here.
-    cases._event(case, EventKind.PLAYBOOK_SET, by=None, at=at,
-                 data={"playbook_id": playbook.pk if playbook else None, "name": binding.name})
+    # PLAYBOOK_SET is not one of the kinds that bring the timeline hook back here (cases.PLAYBOOK_KINDS).
+    cases.record_event(case, EventKind.PLAYBOOK_SET, by=None, at=at,
+                       data={"playbook_id": playbook.pk if playbook else None, "name": binding.name})
     return binding
 
 
@@ -193,7 +194,8 @@ def tick_step(case: Case, step: str, *, by: User, note: str = "", at: datetime |
     """Mark a step of the case's playbook done by hand (Listen, Empathize; or an action done off the system, such
     as an apology in person), with an optional note."""
     at = _now(at)
-    cases._require_view(case, by)
+    if not access.can_view_case(by, case):
+        raise cases.NotAllowed(_("You do not have access to this case."))
     note = note.strip()
     if len(note) > MAX_NOTE:
         raise cases.InvalidInput(_("The note is too long (at most %(max)d characters).") % {"max": MAX_NOTE})
@@ -256,7 +258,7 @@ def schedule_follow_up(case: Case, *, by: User | None, at: datetime) -> Timer:
     due = follow_up_due_at(case, at)
     timer = Timer.objects.create(case=case, organisation_id=case.organisation_id, kind=TimerKind.FOLLOW_UP,
                                  due_at=due)
-    cases._event(case, EventKind.FOLLOW_UP_SCHEDULED, by=by, at=at, data={"due_at": due.isoformat()})
+    cases.record_event(case, EventKind.FOLLOW_UP_SCHEDULED, by=by, at=at, data={"due_at": due.isoformat()})
     return timer
 
 

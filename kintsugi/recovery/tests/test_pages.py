@@ -267,3 +267,13 @@ def test_playbook_step_edits_move_due_times_of_new_cases_at_once(
                             description="Ồn quá.")
 
     assert fresh.playbook_due_at == fresh.created_at + timedelta(minutes=5)
+
+
+def test_the_outsider_cannot_edit_our_playbooks(client: Client, outsider: User, playbooks: dict[str, Playbook]) -> None:
+    login(client, outsider)
+    before = steps(playbooks["latte"])
+
+    response = client.post(f"/playbooks/{playbooks['latte'].pk}/", {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"})
+
+    assert response.status_code == 404
+    assert steps(playbooks["latte"]) == before
