@@ -149,8 +149,13 @@ def follow_ups(request: StaffRequest) -> HttpResponse:
 
 @require_POST
 def follow_up_answer(request: HttpRequest, token: str, lang: str) -> HttpResponse:
-    """The customer's yes or no from their status page (a plain POST, no JavaScript)."""
-    from kintsugi.intake.public import not_found
+    """The customer's yes or no from their status page (a plain POST, no JavaScript), counted against the
+    link's rate limit like the page's messages."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kintsugi.intake import limits
+    from kintsugi.intake.public import not_found, too_many
     from kintsugi.intake.services import link_for_token, status_path
 
     link = link_for_token(token)
@@ -160,8 +165,11 @@ def follow_up_answer(request: HttpRequest, token: str, lang: str) -> HttpRespons
     if answer not in {"yes", "no"}:
         return redirect(status_path(token, lang) + "#follow-up")
     try:
+        limits.hit(f"link:{link.pk}", limits.Limit.parse(settings.PUBLIC_STATUS_LIMIT_PER_LINK), timezone.now())
         with translation.override(lang):
             services.answer_follow_up(link.case, happy=answer == "yes")
+    except limits.RateLimited as exc:
+        return too_many(request, lang, exc.retry_after, status_path(token, lang))
     except ServiceError:
         return redirect(status_path(token, lang) + "#follow-up")
     return redirect(status_path(token, lang) + f"?answered={answer}#follow-up")

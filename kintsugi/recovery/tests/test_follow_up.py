@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import MONDAY_10AM
 from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, Category, Channel, Customer, EventKind, Status, Timer, TimerState
 from kintsugi.comms.models import Message, Notification
+from kintsugi.intake import limits
 from kintsugi.intake.models import CaseAccessLink
 from kintsugi.intake.services import add_customer_message, issue_link
 from kintsugi.recovery import selectors, services
@@ -178,3 +181,16 @@ def test_the_status_page_shows_the_question_without_the_messages_links(client: C
     assert "We asked whether everything is all right now." in page
     assert re.findall(r"http\S+follow_up=yes", message.body)
     assert "follow_up=yes" not in page
+
+
+def test_answers_count_against_the_links_rate_limit(client: Client, resolved: Case, settings: Any) -> None:
+    sent(resolved)
+    link, raw = issue_link(resolved)
+    settings.PUBLIC_STATUS_LIMIT_PER_LINK = "1/3600"
+    limits.hit(f"link:{link.pk}", limits.Limit.parse("1/3600"), timezone.now())  # the window is full
+    before = resolved.events.count()
+
+    response = client.post(f"/s/{raw}/vi/follow-up/", {"happy": "no"})
+
+    assert response.status_code == 429
+    assert resolved.events.count() == before
