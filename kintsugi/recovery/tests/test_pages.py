@@ -277,3 +277,28 @@ def test_the_outsider_cannot_edit_our_playbooks(client: Client, outsider: User, 
 
     assert response.status_code == 404
     assert steps(playbooks["latte"]) == before
+
+
+def test_the_follow_ups_page_costs_the_same_whatever_its_length(
+    client: Client, agent: User, case: Case, django_assert_max_num_queries: Any,
+) -> None:
+    def resolved_case() -> Case:
+        fresh = cases.open_case(by=None, organisation=case.organisation, touchpoint=case.touchpoint, channel="web",
+                                customer=case.customer, description="Ồn quá.", at=timezone.now() - timedelta(days=5))
+        complete_steps(fresh, by=agent)
+        cases.resolve(fresh, by=agent, at=timezone.now() - timedelta(days=4))
+        return fresh
+
+    resolved_case()
+    login(client, agent)
+    client.get("/follow-ups/")
+    # session, user, scope, the due timers, the unanswered follow-ups, the bell's unread count
+    with django_assert_max_num_queries(8) as first:
+        assert client.get("/follow-ups/").status_code == 200
+    for _i in range(3):
+        resolved_case()
+    cases.run_due_timers()
+    resolved_case()
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get("/follow-ups/").content.decode()
+    assert page.count('<span class="case-ref">') == 5
