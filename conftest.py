@@ -25,8 +25,10 @@ def _clear_process_caches() -> None:
     from kintsugi.cases import api as cases_api
     from kintsugi.comms import services as comms_services
     from kintsugi.lib import apiauth
+    from kintsugi.recovery import selectors as recovery_selectors
 
     selectors.clear_caches()
+    recovery_selectors.clear_caches()
     apiauth.clear_cache()
     apiauth.limiter.reset()
     cases_api._by_code.clear()

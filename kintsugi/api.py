@@ -181,6 +181,10 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    steps = getattr(exc, "steps", None)  # recovery.StepsOpen: the open playbook steps that stop a resolve
+    if steps is not None:
+        body = {"error": {"code": exc.code, "message": exc.message, "steps": steps}}
+        return HttpResponse(json.dumps(body, ensure_ascii=False), status=exc.status, content_type="application/json")
     return error_response(exc.status, exc.message, code=exc.code)
 
 

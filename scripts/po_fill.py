@@ -59,6 +59,7 @@ def fill(translations: dict[str, dict[str, str | list[str]]]) -> int:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
                 entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
             filled += 1
         po.save(str(path))
     return filled

@@ -67,6 +67,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Events after which kintsugi.recovery recomputes Case.playbook_due_at (they complete or skip playbook steps, or
+# open or close the case); recovery/rules.py says which kind completes which step.
+PLAYBOOK_KINDS = frozenset({
+    EventKind.MESSAGE_OUT, EventKind.APOLOGY_SENT, EventKind.THANKS_SENT, EventKind.REMEDY_GRANTED,
+    EventKind.REMEDY_APPROVED, EventKind.FOLLOW_UP_ANSWERED, EventKind.STEP_DONE, EventKind.STEP_OVERRIDE,
+    EventKind.RESOLVED, EventKind.REOPENED, EventKind.CLOSED,
+})
+
+
 class ServiceError(Exception):
     """A request the service refuses; `code` maps to the API's error code and HTTP status."""
 
@@ -110,7 +119,11 @@ def _event(
     visible: bool = False,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    if kind in PLAYBOOK_KINDS:
+        from kintsugi.recovery import services as recovery
+
+        recovery.bind(case, at=at)  # the first time a step can move, the case's playbook is fixed (PLAYBOOK_SET)
+    event = CaseEvent.objects.create(
         case=case,
         organisation_id=case.organisation_id,
         kind=kind,
@@ -120,6 +133,9 @@ def _event(
         data=data or {},
         created_at=at,
     )
+    if kind in PLAYBOOK_KINDS:
+        recovery.refresh_due(case, at=at)  # the steps this event completes move the case's playbook due time
+    return event
 
 
 def _require_view(case: Case, by: User | None) -> None:
@@ -371,8 +387,12 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
 
 
 def _reschedule(case: Case, at: datetime) -> None:
-    """Replace the case's pending timers with those of its current clocks."""
-    Timer.objects.filter(case=case, state=TimerState.PENDING).update(state=TimerState.CANCELLED)
+    """Replace the case's pending timers with those of its current clocks (a resolved or closed case keeps its
+    pending follow-up; reopening cancels it)."""
+    pending = Timer.objects.filter(case=case, state=TimerState.PENDING)
+    if not case.is_open:
+        pending = pending.exclude(kind=TimerKind.FOLLOW_UP)
+    pending.update(state=TimerState.CANCELLED)
     timers = _refresh_sla(case, at)
     if timers:
         Timer.objects.bulk_create(timers)
@@ -507,6 +527,11 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
         case.first_response_due_at = sla.add_working_time(at, case.first_response_target_s, calendar)
     clock = sla.start_clock(at, case.resolution_target_s)
     case.resolution_running_since = clock.running_since
+    # The playbook's first required step, from a per-process cache (no query per case); recovery keeps it after.
+    from kintsugi.recovery.selectors import first_due_minutes
+
+    minutes = first_due_minutes(organisation.pk, category.pk if category else None)
+    case.playbook_due_at = at + timedelta(minutes=minutes) if minutes is not None else None
     return _PreparedCase(
         request=request,
         case=case,
@@ -891,14 +916,14 @@ def send_to_customer(
     case: Case,
     body: str,
     *,
-    by: User,
+    by: User | None,
     at: datetime | None = None,
     kind: str = EventKind.MESSAGE_OUT,
     data: dict[str, Any] | None = None,
 ) -> Any:
     """Write to the customer on the case's channel (outbox, after commit) and record it as `kind`: a reply, an
     apology, thanks-and-explain, a follow-up. The first one is the first response; it moves the case on and
-    gives it an assignee. Call it inside a transaction."""
+    gives it an assignee. `by` None: the system (the follow-up). Call it inside a transaction."""
     from kintsugi.comms.services import queue_outbound
 
     at = _now(at)
@@ -908,7 +933,7 @@ def send_to_customer(
         raise InvalidInput(_("The reply is empty."))
     if len(body) > MAX_MESSAGE:
         raise InvalidInput(_("The reply is too long (at most %(max)d characters).") % {"max": MAX_MESSAGE})
-    if case.status == Status.CLOSED:
+    if case.status == Status.CLOSED and kind != EventKind.FOLLOW_UP_SENT:
         raise InvalidTransition(_("This case is closed; reopen it to write to the customer."))
     message = queue_outbound(case, body, by=by, at=at)
     fields: list[str] = []
@@ -918,7 +943,7 @@ def send_to_customer(
     if case.status in {Status.NEW, Status.ACKNOWLEDGED, Status.REOPENED}:
         case.status = Status.IN_PROGRESS
         fields.append("status")
-    if case.assignee_id is None:
+    if case.assignee_id is None and by is not None:
         case.assignee = by
         fields.append("assignee")
     if "first_response_at" in fields:
@@ -1022,13 +1047,20 @@ def change_status(case: Case, status: str, *, by: User, reason: str = "", at: da
 
 
 @transaction.atomic
-def resolve(case: Case, *, by: User, summary: str = "", at: datetime | None = None) -> Case:
-    """Mark the failure as put right; the clocks stop. (Playbook rules and the follow-up hook in here.)"""
+def resolve(
+    case: Case, *, by: User, summary: str = "", override_reason: str = "", at: datetime | None = None
+) -> Case:
+    """Mark the failure as put right; the clocks stop and the follow-up is scheduled. Refused (recovery.StepsOpen)
+    while a required playbook step is open, unless a supervisor or above gives an `override_reason`."""
+    from kintsugi.recovery import services as recovery
+
     at = _now(at)
     _require_view(case, by)
     if not case.is_open:
         raise InvalidTransition(_("This case is already resolved or closed."))
+    recovery.check_resolve(case, by=by, override_reason=override_reason, at=at)
     _set_status(case, Status.RESOLVED, by=by, at=at, reason=summary.strip())
+    recovery.schedule_follow_up(case, by=by, at=at)
     return case
 
 
@@ -1131,10 +1163,15 @@ SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.CX_MANAGER)
 
 @transaction.atomic
 def fire_timer(timer: Timer, *, at: datetime | None = None) -> bool:
-    """Run one due SLA timer that this worker has claimed; returns False when it no longer applies."""
+    """Run one due timer that this worker has claimed (a follow-up is handed to recovery before any SLA logic);
+    returns False when it no longer applies."""
     from kintsugi.comms.services import notify
 
     at = _now(at)
+    if timer.kind == TimerKind.FOLLOW_UP:
+        from kintsugi.recovery.services import send_follow_up
+
+        return send_follow_up(timer, at=at)
     case = Case.objects.select_related("organisation", "location").get(pk=timer.case_id)
     if not case.is_open:
         return False

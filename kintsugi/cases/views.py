@@ -300,9 +300,10 @@ def case_status(request: StaffRequest, reference: str) -> HttpResponse:
 @require_POST
 @staff_required
 def case_resolve(request: StaffRequest, reference: str) -> HttpResponse:
-    summary = request.POST.get("summary", "")
-    return _act(request, reference, lambda case: services.resolve(case, by=request.user, summary=summary),
-                lambda case: _("The case is resolved."), draft={"summary": summary})
+    summary, override = request.POST.get("summary", ""), request.POST.get("override_reason", "")
+    return _act(request, reference,
+                lambda case: services.resolve(case, by=request.user, summary=summary, override_reason=override),
+                lambda case: _("The case is resolved."), draft={"summary": summary, "override_reason": override})
 
 
 @require_POST

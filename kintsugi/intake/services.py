@@ -304,6 +304,9 @@ def add_customer_message(
         with _writes():
             limits.hit(f"link:{link.pk}", limits.Limit.parse(settings.PUBLIC_STATUS_LIMIT_PER_LINK), at)
             cases.receive_message(case, body, at=at, channel=Channel.WEB)
+            from kintsugi.recovery.services import reopen_after_customer_message
+
+            reopen_after_customer_message(case, at=at)  # writing on a resolved case means it is not over
             event = case.events.filter(kind=EventKind.MESSAGE_IN).order_by("-id").first()
             assert event is not None
             if checked is not None and stored is not None:

@@ -3,6 +3,9 @@ locations, THB for its Thai ones). `load(organisation)` is idempotent; the demo 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 
 from kintsugi.accounts.models import Organisation, Role
@@ -45,3 +48,28 @@ def load(organisation: Organisation) -> None:
         "currencies": ["VND", "THB"], "average_customer_value_minor": 4_500_000, "average_value_currency": "VND",
         "at_risk_days": 180,
     })
+
+
+def before_resolving(case: Any, *, by: Any, at: datetime) -> None:
+    """For the demo loader's "resolve" step: most failures that hurt (severity 3 and up) were put right with the
+    first remedy the suggestion rule proposes, given by the resolver and approved by a supervisor when it was
+    above the resolver's authority, so the cost-of-failure page and the "take action" steps have a history."""
+    from kintsugi.accounts.models import User
+    from kintsugi.remedies.models import RemedyStatus
+    from kintsugi.remedies.selectors import catalogue_for, suggestions_for
+    from kintsugi.remedies.services import approve_remedy, case_currency, propose_remedy
+
+    if case.severity < 3 or case.pk % 5 == 0:  # some were settled with words alone
+        return
+    currency = case_currency(case)
+    suggested = suggestions_for(case, catalogue_for(case, currency), customer_costs=0)
+    if not suggested:
+        return
+    suggestion, option = suggested[0]
+    remedy = propose_remedy(case, kind=suggestion.kind, amount_minor=suggestion.amount, currency=currency, by=by,
+                            option=option, at=at)
+    if remedy.status == RemedyStatus.PENDING_APPROVAL:
+        approver = User.objects.filter(organisation_id=case.organisation_id, role__in=[Role.SUPERVISOR,
+                                       Role.CX_MANAGER], is_active=True).exclude(pk=by.pk).order_by("pk").first()
+        if approver is not None:
+            approve_remedy(remedy, by=approver, reason="Demo: within the hotel's recovery budget.", at=at)

@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from kintsugi.cases.demo import compose
 from kintsugi.cases.demo.compose import Person, Place, Story
+from kintsugi.recovery import demo as recovery_demo
+from kintsugi.remedies import demo as remedies_demo
 
 SLUG = "lotus-hospitality"
 PASSWORD = "kintsugi"
@@ -672,6 +674,8 @@ def _create_organisation(now: datetime) -> _World:
         if staff.locations:
             user.locations.set([locations[code] for code in staff.locations])
         users[staff.username] = user
+    recovery_demo.load(org)
+    remedies_demo.load(org)
     return _World(org, locations, touchpoints, categories, users, now)
 
 
@@ -772,6 +776,10 @@ def _play(world: _World, customers: Sequence[CustomerPlan], plan: CasePlan) -> N
         elif step.kind == "escalate":
             services.escalate(case, by=by, reason=step.text, at=step.at)
         elif step.kind == "resolve":
+            # What the story did not record as events (a remedy given, steps done at the desk) happens now, so
+            # the history obeys the playbook's resolve rule like a real one.
+            remedies_demo.before_resolving(case, by=by, at=step.at)
+            recovery_demo.before_resolving(case, by=by, at=step.at)
             services.resolve(case, by=by, summary=step.text, at=step.at)
         elif step.kind == "reopen":
             services.reopen(case, by=by, reason=step.text, at=step.at)

@@ -18,6 +18,7 @@ from kintsugi.accounts.models import ApiToken, Organisation, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, Customer
 from kintsugi.comms.models import Message
+from kintsugi.recovery.testing import complete_steps
 
 CAST = ["agent", "bangkok_agent", "supervisor", "manager", "admin_user", "outsider"]
 SEES_HANOI = {"agent", "supervisor", "manager", "admin_user"}
@@ -25,13 +26,15 @@ NO_SUCH_CASE = {"error": {"code": "not_found", "message": "No such case."}}
 
 
 @pytest.fixture
-def target(case: Case, bangkok_case: Case, other_case: Case) -> Case:
+def target(case: Case, bangkok_case: Case, other_case: Case, supervisor: User) -> Case:
     """A Hà Nội case whose reference exists only in our organisation (the outsider's first case shares
-    K-YYYY-000001 with ours)."""
-    return services.open_case(
+    K-YYYY-000001 with ours), its playbook steps done so that it may be resolved."""
+    found = services.open_case(
         by=None, organisation=case.organisation, touchpoint=case.touchpoint, channel=Channel.WEB,
         customer=case.customer, description="Thang máy hỏng từ sáng, khách phải đi bộ lên tầng 9.",
     )
+    complete_steps(found, by=supervisor)
+    return found
 
 
 def bearer(user: User) -> dict[str, str]:
@@ -72,7 +75,9 @@ def test_reading_a_case(client: Client, request: pytest.FixtureRequest, target: 
     if who in SEES_HANOI:
         assert (case.status_code, events.status_code) == (200, 200)
         assert case.json()["description"] == target.description
-        assert [event["kind"] for event in events.json()["items"]] == ["created", "escalated"]  # a repeat failure
+        assert [event["kind"] for event in events.json()["items"]] == [
+            "created", "escalated", "playbook_set", *["step_done"] * 5,  # a repeat failure, its LATTE steps done
+        ]
         assert events.json()["items"][0]["body"] == target.description
     else:
         assert (case.status_code, events.status_code) == (404, 404)
@@ -184,7 +189,9 @@ def test_adding_events(client: Client, request: pytest.FixtureRequest, target: C
         if who in SEES_HANOI:
             assert response.status_code == 201
             assert response.json()["kind"] == kind
-            assert CaseEvent.objects.filter(case=target).count() == before[4] + 1
+            # Resolving also schedules the follow-up (FOLLOW_UP_SCHEDULED).
+            added = 2 if kind == "resolved" else 1
+            assert CaseEvent.objects.filter(case=target).count() == before[4] + added
         else:
             assert response.status_code == 404
             assert response.json() == NO_SUCH_CASE

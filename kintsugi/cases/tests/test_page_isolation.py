@@ -15,6 +15,7 @@ from kintsugi.cases import services
 from kintsugi.cases.models import Case, Status
 from kintsugi.comms.models import Message, Notification
 from kintsugi.comms.services import notify
+from kintsugi.recovery.testing import complete_steps
 
 # (action, form data, whether the case must be resolved first for the action to apply)
 ACTIONS: list[tuple[str, dict[str, str], bool]] = [
@@ -44,6 +45,7 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 
 def prepared(case: Case, supervisor: User, resolved: bool) -> Case:
+    complete_steps(case, by=supervisor)  # the playbook's steps are done, so "resolve" may apply
     if resolved:
         services.resolve(case, by=supervisor)
     return case

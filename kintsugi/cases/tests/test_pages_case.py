@@ -15,6 +15,7 @@ from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, Category, Channel, Customer, EventKind, FailureType, Priority, SlaPolicy, Status
 from kintsugi.comms.models import Message, Notification
+from kintsugi.recovery.testing import complete_steps
 
 
 def url(case: Case, action: str = "") -> str:
@@ -80,6 +81,7 @@ def test_case_page_timeline_separates_customer_messages_replies_and_internal_not
         ("customer", "The customer complained via Web form."),
         ("change", "Linh acknowledged the case."),
         ("note", "Linh added an internal note."),
+        ("change", "The case follows the LATTE playbook."),
         ("reply", "Linh replied to the customer (Web form)."),
         ("customer", "The customer wrote (Web form)."),
     ]
@@ -91,7 +93,7 @@ def test_case_page_timeline_separates_customer_messages_replies_and_internal_not
     assert "Customer can see this" in reply
     assert "Delivery: Sent" in reply
     # Times are shown in the location's zone, with its abbreviation.
-    assert timeline.count(" +07</time>") == 5
+    assert timeline.count(" +07</time>") == 6
 
 
 def test_case_page_times_use_the_location_time_zone(
@@ -191,12 +193,13 @@ def test_actions_offered_follow_the_status_and_role(client: Client, agent: User,
     select = html[html.index('id="assignee-select"'):]
     options = re.findall(r'<option value="(\d+)"', select[: select.index("</select>")])
     assert sorted(int(pk) for pk in options) == sorted([agent.pk, supervisor.pk])
+    complete_steps(case, by=supervisor)
     services.resolve(case, by=supervisor)
     html = client.get(url(case)).content.decode()
     assert "Reopen…" in html
     assert "Close case" in html
     assert "Resolve…" not in html
-    assert "Acknowledge" not in html
+    assert ">Acknowledge</button>" not in html
 
 
 def test_case_page_query_count_is_pinned(
@@ -209,14 +212,15 @@ def test_case_page_query_count_is_pinned(
     login(client, supervisor)
     client.get(url(case))
     # session, user, scope, case, categories, events, deliveries, identities, history, assignees, notifications,
-    # the intake panel's status links and photos, the reply box's templates (recovery); the remedies panel's
-    # remedies, customer costs, settings, catalogue, authority limit and the viewer's day
-    with django_assert_num_queries(20):
+    # the intake panel's status links and photos, the reply box's templates (recovery), the playbook checklist's
+    # binding, step events and their actors; the remedies panel's remedies, customer costs, settings, catalogue,
+    # authority limit and the viewer's day
+    with django_assert_num_queries(23):
         assert client.get(url(case)).status_code == 200
     for i in range(5):
         services.add_note(case, f"More {i}.", by=agent)
         services.reply(case, f"Reply {i}.", by=agent)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(23):
         assert client.get(url(case)).status_code == 200
 
 
@@ -313,18 +317,19 @@ def test_invalid_transition_is_refused_and_changes_nothing(client: Client, agent
 
 
 def test_resolve_with_summary(client: Client, agent: User, case: Case) -> None:
+    complete_steps(case, by=agent)
     login(client, agent)
     page = follow_message(client, client.post(url(case, "resolve"), {"summary": "Đã đổi phòng cho khách."}))
     assert "The case is resolved." in page
     case.refresh_from_db()
     assert (case.status, case.is_open) == (Status.RESOLVED, False)
-    event = case.events.order_by("id").last()
-    assert event is not None
-    assert (event.kind, event.body) == (EventKind.RESOLVED, "Đã đổi phòng cho khách.")
+    event = case.events.get(kind=EventKind.RESOLVED)
+    assert event.body == "Đã đổi phòng cho khách."
     assert "Đã đổi phòng cho khách." in page
 
 
 def test_close_then_reopen_with_reason(client: Client, agent: User, case: Case) -> None:
+    complete_steps(case, by=agent)
     services.resolve(case, by=agent)
     login(client, agent)
     assert "The case is closed." in follow_message(client, client.post(url(case, "close")))
@@ -450,6 +455,7 @@ def test_htmx_action_returns_the_updated_case_fragment(client: Client, agent: Us
 
 
 def test_htmx_refusal_keeps_what_was_typed(client: Client, agent: User, case: Case) -> None:
+    complete_steps(case, by=agent)
     services.resolve(case, by=agent)
     services.close_case(case, by=agent)
     login(client, agent)
@@ -477,6 +483,7 @@ def test_page_is_in_the_viewers_language(client: Client, agent: User, case: Case
 
 
 def test_resolved_case_shows_stopped_clock(client: Client, agent: User, case: Case) -> None:
+    complete_steps(case, by=agent)
     services.resolve(case, by=agent)
     login(client, agent)
     assert "Stopped \u2013 the case is resolved." in client.get(url(case)).content.decode()

@@ -18,6 +18,7 @@ from kintsugi.cases import selectors, services, views
 from kintsugi.cases.models import Case, Category, Channel, Customer, SlaPolicy
 from kintsugi.cases.templatetags.kintsugi_ui import badge_count
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
+from kintsugi.recovery.testing import complete_steps
 
 REFERENCE = re.compile(r'class="case-ref">(K-\d{4}-\d{6})<')
 
@@ -67,6 +68,7 @@ def test_inbox_row_shows_what_staff_scan_for(
 ) -> None:
     earlier = services.open_case(by=None, organisation=org, touchpoint=front_desk, channel=Channel.ZALO,
                                  customer=vi_customer, description="Lần trước cũng vậy.", at=MONDAY_10AM)
+    complete_steps(earlier, by=agent)
     services.resolve(earlier, by=agent, summary="Đã xử lý.", at=MONDAY_10AM + timedelta(hours=1))
     case = services.open_case(by=None, organisation=org, touchpoint=front_desk, channel=Channel.ZALO,
                               customer=vi_customer, category=rooms, severity=4,
@@ -127,6 +129,7 @@ def test_inbox_flags_cases_whose_playbook_step_is_overdue(
     now = timezone.now()
     Case.objects.filter(pk=late.pk).update(playbook_due_at=now - timedelta(minutes=5))
     Case.objects.filter(pk=on_time.pk).update(playbook_due_at=now + timedelta(minutes=5))
+    Case.objects.filter(pk=unset.pk).update(playbook_due_at=None)  # no required step open
     login(client, supervisor)
 
     html = client.get("/cases/").content.decode()
@@ -160,8 +163,10 @@ def mixed(
     unassigned_breached = open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=10))
     fresh = open_web(org, front_desk, timezone.now())
     resolved = open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=15))
+    complete_steps(resolved, by=agent)
     services.resolve(resolved, by=agent, summary="Fixed.")
     closed = open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=20))
+    complete_steps(closed, by=agent)
     services.resolve(closed, by=agent)
     services.close_case(closed, by=agent)
     return {"mine": mine, "colleague": colleague, "unassigned_breached": unassigned_breached, "fresh": fresh,
@@ -327,6 +332,7 @@ def test_keyset_breaks_ties_on_id(supervisor: User, seven: list[Case]) -> None:
 
 def test_closed_view_pages_newest_first(supervisor: User, agent: User, seven: list[Case]) -> None:
     for case in seven:
+        complete_steps(case, by=agent)
         services.resolve(case, by=agent)
     first = selectors.inbox_page(supervisor, view="closed", filters={}, cursor=None, limit=4)
     second = selectors.inbox_page(supervisor, view="closed", filters={}, cursor=first.next_cursor, limit=4)

@@ -13,8 +13,14 @@ from kintsugi.accounts.models import Location, Organisation, Role, Touchpoint, U
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Category, Channel, SlaPolicy, Status, Timer
 from kintsugi.comms.models import Message, Notification
+from kintsugi.recovery.testing import complete_steps
 
 LATER = MONDAY_10AM + timedelta(minutes=30)
+
+
+def _resolve(case: Case, by: User) -> Case:
+    complete_steps(case, by=by)  # the playbook's steps, done by the same person (refused the same way)
+    return services.resolve(case, by=by, summary="Cleaned.", at=LATER)
 
 Action = Callable[[Case, User, dict[str, Any]], object]
 
@@ -27,7 +33,7 @@ ACTIONS: dict[str, Action] = {
     "reply": lambda case, by, cast: services.reply(case, "We are sorry.", by=by, at=LATER),
     "in_progress": lambda case, by, cast: services.change_status(case, Status.IN_PROGRESS, by=by, at=LATER),
     "awaiting": lambda case, by, cast: services.change_status(case, Status.AWAITING_CUSTOMER, by=by, at=LATER),
-    "resolve": lambda case, by, cast: services.resolve(case, by=by, summary="Cleaned.", at=LATER),
+    "resolve": lambda case, by, cast: _resolve(case, by),
     "close": lambda case, by, cast: services.close_case(case, by=by, at=LATER),
     "reopen": lambda case, by, cast: services.reopen(case, by=by, reason="Still dirty.", at=LATER),
     "escalate": lambda case, by, cast: services.escalate(case, by=by, reason="VIP guest.", at=LATER),
@@ -66,6 +72,7 @@ def test_staff_who_cannot_see_the_case_are_refused_everything(
     monday_case: Case, staff_cast: dict[str, User], billing: Category, supervisor: User, action: str, who: str
 ) -> None:
     if action in NEEDS_RESOLVED:
+        complete_steps(monday_case, by=supervisor)
         services.resolve(monday_case, by=supervisor, at=MONDAY_10AM + timedelta(minutes=1))
     before = snapshot(monday_case)
 
@@ -83,6 +90,7 @@ def test_staff_who_can_see_the_case_may_act_on_it(
     """The same calls succeed for everyone in scope, so the refusals above are about scope alone; the one
     exception is a frontline agent letting go of a colleague's case."""
     if action in NEEDS_RESOLVED:
+        complete_steps(monday_case, by=supervisor)
         services.resolve(monday_case, by=supervisor, at=MONDAY_10AM + timedelta(minutes=1))
     before = snapshot(monday_case)
 

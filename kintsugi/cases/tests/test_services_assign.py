@@ -12,6 +12,7 @@ from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, SlaPolicy, Status
 from kintsugi.comms.models import Notification
+from kintsugi.recovery.testing import complete_steps
 
 LATER = MONDAY_10AM + timedelta(minutes=10)
 
@@ -91,6 +92,7 @@ def test_a_case_in_progress_cannot_be_acknowledged(monday_case: Case, agent: Use
 
 def test_a_reopened_case_can_be_acknowledged_again(monday_case: Case, agent: User) -> None:
     services.acknowledge(monday_case, by=agent, at=MONDAY_10AM)
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=MONDAY_10AM + timedelta(minutes=1))
     services.reopen(monday_case, by=agent, at=MONDAY_10AM + timedelta(minutes=2))
 

@@ -12,6 +12,7 @@ from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, Channel, EventKind, Priority, SlaPolicy
 from kintsugi.comms.models import Notification
+from kintsugi.recovery.testing import complete_steps
 
 STEP = timedelta(minutes=1)
 
@@ -86,6 +87,7 @@ def test_a_reason_is_required(monday_case: Case, agent: User, supervisor: User, 
 @pytest.mark.parametrize("closed", [False, True])
 def test_a_resolved_or_closed_case_cannot_be_escalated(monday_case: Case, agent: User, supervisor: User,
                                                        closed: bool) -> None:
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=MONDAY_10AM)
     if closed:
         services.close_case(monday_case, by=agent, at=MONDAY_10AM)

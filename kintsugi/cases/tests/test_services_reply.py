@@ -13,6 +13,7 @@ from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, Customer, EventKind, SlaPolicy, Status, Timer, TimerState
 from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
+from kintsugi.recovery.testing import complete_steps
 
 LATER = MONDAY_10AM + timedelta(minutes=20)
 
@@ -78,6 +79,7 @@ def test_a_later_reply_keeps_the_first_response_time(web_case: Case, agent: User
 
 def test_reply_to_a_reopened_case_puts_it_back_in_progress(web_case: Case, agent: User) -> None:
     services.reply(web_case, "Fixed.", by=agent, at=LATER)
+    complete_steps(web_case, by=agent)
     services.resolve(web_case, by=agent, at=LATER + timedelta(minutes=1))
     services.reopen(web_case, by=None, at=LATER + timedelta(minutes=2))
 
@@ -97,6 +99,7 @@ def test_empty_or_overlong_reply_is_refused(web_case: Case, agent: User, body: s
 
 
 def test_reply_on_a_closed_case_is_refused(web_case: Case, agent: User) -> None:
+    complete_steps(web_case, by=agent)
     services.resolve(web_case, by=agent, at=LATER)
     services.close_case(web_case, by=agent, at=LATER)
     events = CaseEvent.objects.count()

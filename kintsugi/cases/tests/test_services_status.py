@@ -24,6 +24,7 @@ from kintsugi.cases.models import (
     TimerState,
 )
 from kintsugi.comms.models import Notification
+from kintsugi.recovery.testing import complete_steps
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 STEP = timedelta(minutes=1)
@@ -53,6 +54,7 @@ def bring_to(case: Case, status: str, by: User) -> None:
     elif status in {Status.IN_PROGRESS, Status.AWAITING_CUSTOMER}:
         services.change_status(case, status, by=by, at=MONDAY_10AM)
     elif status in {Status.RESOLVED, Status.CLOSED, Status.REOPENED}:
+        complete_steps(case, by=by)
         services.resolve(case, by=by, at=MONDAY_10AM)
         if status == Status.CLOSED:
             services.close_case(case, by=by, at=MONDAY_10AM)
@@ -75,6 +77,7 @@ def test_change_status_follows_the_transition_table(monday_case: Case, superviso
     bring_to(monday_case, old, supervisor)
     monday_case.refresh_from_db()
     assert monday_case.status == old
+    complete_steps(monday_case, by=supervisor)  # the playbook allows resolving
     events = monday_case.events.count()
 
     if new in services.TRANSITIONS[old]:
@@ -82,7 +85,8 @@ def test_change_status_follows_the_transition_table(monday_case: Case, superviso
         monday_case.refresh_from_db()
         assert monday_case.status == new
         assert monday_case.is_open is (new not in {Status.RESOLVED, Status.CLOSED})
-        assert monday_case.events.count() == events + 1
+        # Resolving also schedules the follow-up.
+        assert monday_case.events.count() == events + (2 if new == Status.RESOLVED else 1)
     else:
         with pytest.raises(services.InvalidTransition):
             services.change_status(monday_case, new, by=supervisor, reason="Because.", at=MONDAY_10AM + STEP)
@@ -184,6 +188,7 @@ def test_staff_can_take_the_case_back_from_awaiting(monday_case: Case, agent: Us
 def test_resolving_stops_the_clocks(monday_case: Case, agent: User) -> None:
     services.reply(monday_case, "Cleaning now.", by=agent, at=hanoi_time(11, 16, 10, 30))
 
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, summary=" Room cleaned, towels replaced. ", at=hanoi_time(11, 16, 13, 0))
 
     monday_case.refresh_from_db()
@@ -193,7 +198,8 @@ def test_resolving_stops_the_clocks(monday_case: Case, agent: User) -> None:
     assert monday_case.resolution_consumed_s == 3 * 3600
     assert (monday_case.resolution_running_since, monday_case.resolution_due_at) == (None, None)
     assert monday_case.sla_sort == SLA_SORT_NEVER
-    assert pending_timers(monday_case) == []
+    # Only the follow-up is left: three days later, Thursday 13:00 in Hà Nội.
+    assert pending_timers(monday_case) == [("follow_up", hanoi_time(11, 19, 13, 0))]
     event = monday_case.events.get(kind=EventKind.RESOLVED)
     assert (event.body, event.data) == (
         "Room cleaned, towels replaced.",
@@ -202,16 +208,19 @@ def test_resolving_stops_the_clocks(monday_case: Case, agent: User) -> None:
 
 
 def test_a_resolved_case_cannot_be_resolved_again(monday_case: Case, agent: User) -> None:
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=MONDAY_10AM)
 
     with pytest.raises(services.InvalidTransition):
         services.resolve(monday_case, by=agent, at=MONDAY_10AM + STEP)
 
     monday_case.refresh_from_db()
-    assert (monday_case.resolved_at, monday_case.events.count()) == (MONDAY_10AM, 2)
+    # created, playbook set, five steps ticked, resolved, follow-up scheduled
+    assert (monday_case.resolved_at, monday_case.events.count()) == (MONDAY_10AM, 9)
 
 
 def test_closing_a_resolved_case(monday_case: Case, agent: User) -> None:
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=MONDAY_10AM)
 
     services.close_case(monday_case, by=agent, at=MONDAY_10AM + STEP)
@@ -236,6 +245,7 @@ def test_reopening_clears_the_timestamps_and_resumes_the_clock(
     monday_case: Case, agent: User, supervisor: User, closed: bool
 ) -> None:
     services.reply(monday_case, "Cleaning now.", by=agent, at=hanoi_time(11, 16, 10, 30))
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=hanoi_time(11, 16, 12, 0))
     if closed:
         services.close_case(monday_case, by=agent, at=hanoi_time(11, 16, 12, 30))
@@ -265,6 +275,7 @@ def test_reopening_clears_the_timestamps_and_resumes_the_clock(
 
 def test_the_assignee_reopening_is_not_told_about_it(monday_case: Case, agent: User) -> None:
     services.acknowledge(monday_case, by=agent, at=MONDAY_10AM)
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=MONDAY_10AM + STEP)
 
     services.reopen(monday_case, by=agent, at=MONDAY_10AM + 2 * STEP)
@@ -282,6 +293,7 @@ def test_an_open_case_cannot_be_reopened(monday_case: Case, agent: User) -> None
 
 def test_status_changes_keep_utc_instants(monday_case: Case, agent: User) -> None:
     """The services accept any aware datetime and store the same instant."""
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=hanoi_time(11, 16, 12, 0))
 
     monday_case.refresh_from_db()

@@ -15,6 +15,7 @@ from kintsugi.accounts.models import Organisation, Touchpoint, User
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, Priority, SlaPolicy, Status, Timer, TimerState
 from kintsugi.comms.models import Notification
+from kintsugi.recovery.testing import complete_steps
 
 FR_WARNING = datetime(2026, 11, 16, 3, 45, tzinfo=UTC)  # Monday 10:45 in Hà Nội: 75 % of the hour
 FR_BREACH = datetime(2026, 11, 16, 4, 0, tzinfo=UTC)  # Monday 11:00
@@ -99,10 +100,12 @@ def test_a_timer_claimed_before_the_answer_no_longer_applies(monday_case: Case, 
 
 
 def test_timers_of_a_resolved_case_are_cancelled(monday_case: Case, agent: User, supervisor: User) -> None:
+    complete_steps(monday_case, by=agent)
     services.resolve(monday_case, by=agent, at=FR_WARNING - SECOND)
 
     assert services.run_due_timers(now=RES_BREACH) == 0
-    assert set(Timer.objects.values_list("state", flat=True)) == {TimerState.CANCELLED}
+    assert set(Timer.objects.exclude(kind="follow_up").values_list("state", flat=True)) == {TimerState.CANCELLED}
+    assert list(Timer.objects.filter(kind="follow_up").values_list("state", flat=True)) == [TimerState.PENDING]
 
 
 def test_resolution_timers_do_not_fire_while_waiting_for_the_customer(monday_case: Case, agent: User,

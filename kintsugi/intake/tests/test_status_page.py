@@ -20,6 +20,7 @@ from kintsugi.intake.services import issue_link, link_for_token, revoke_link, su
 from kintsugi.intake.tests.images import jpeg_with_gps
 from kintsugi.intake.tests.pages import freeze_now, text_of, tr
 from kintsugi.intake.wording import CUSTOMER_DESCRIBERS
+from kintsugi.recovery.testing import complete_steps
 
 pytestmark = pytest.mark.django_db
 # Monday 16 November 2026, 10:00 in Hà Nội.
@@ -121,6 +122,7 @@ def test_a_case_awaiting_the_customer_says_the_clock_is_paused(
 
 def test_a_resolved_case_says_so(client: Client, complaint: tuple[Case, str], linh: User) -> None:
     case, raw = complaint
+    complete_steps(case, by=linh)
     cases.resolve(case, by=linh, summary="Refunded one night; housekeeping retrained (internal summary)",
                   at=MONDAY_10AM + timedelta(hours=1))
 

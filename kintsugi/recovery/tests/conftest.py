@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.accounts.models import ApiToken, User
+from kintsugi.accounts.models import ApiToken, Organisation, User
+from kintsugi.recovery import services
+from kintsugi.recovery.models import Playbook
 
 VI_PARTS = {
     "restore": "Chúng tôi đã chuyển quý khách sang phòng 512 đã được dọn sạch và hoàn lại tiền đêm đầu tiên.",
@@ -21,3 +23,10 @@ def vi_parts() -> dict[str, str]:
 def bearer(user: User) -> dict[str, str]:
     _token, raw = ApiToken.issue(user)
     return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def playbooks(org: Organisation) -> dict[str, Playbook]:
+    """The organisation's copies of the built-ins (LATTE the default), by code."""
+    services.ensure_builtins(org)
+    return {p.code: p for p in Playbook.objects.filter(organisation=org)}

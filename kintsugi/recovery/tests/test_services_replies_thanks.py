@@ -17,6 +17,7 @@ from kintsugi.intake.models import CaseAccessLink
 from kintsugi.intake.services import link_for_token
 from kintsugi.recovery import services_messages as messages
 from kintsugi.recovery.models import ReplyTemplate
+from kintsugi.recovery.testing import complete_steps
 from kintsugi.recovery.thanks import draft_thanks
 
 
@@ -94,6 +95,7 @@ def test_thanks_draft_explains_what_the_customer_saw_in_their_language(
     cases.add_note(case, "Khách VIP, nội bộ thôi", by=agent)
     cases.reply(case, "Chúng tôi đang xử lý.", by=agent)
     messages.send_apology(case, vi_parts, by=agent)
+    complete_steps(case, by=agent)  # the rest of the playbook, done in person (not seen by the customer)
     cases.resolve(case, by=agent, summary="lý do nội bộ", at=case.created_at + timedelta(minutes=10))
     draft = draft_thanks(case, "vi")
     day = case.created_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")

@@ -14,6 +14,7 @@ from kintsugi.cases import services as case_services
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.comms.models import Notification
+from kintsugi.recovery.testing import complete_steps
 from kintsugi.remedies import services
 from kintsugi.remedies.models import Remedy, RemedyStatus
 from kintsugi.remedies.tests.conftest import THB_LIMITS, VND_LIMITS
@@ -167,6 +168,7 @@ def test_bad_input_is_refused_and_nothing_is_written(case: Case, agent: User, kw
 
 
 def test_a_closed_case_takes_no_remedy(case: Case, agent: User, supervisor: User) -> None:
+    complete_steps(case, by=supervisor)
     case_services.resolve(case, by=supervisor)
     case_services.close_case(case, by=supervisor)
     with pytest.raises(InvalidTransition):
