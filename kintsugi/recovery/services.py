@@ -163,8 +163,12 @@ def save_steps(playbook: Playbook, *, by: User, save: Any, at: datetime | None =
 
 def bind(case: Case, *, at: datetime | None = None) -> CasePlaybook:
     """The case's playbook, bound now (steps frozen, PLAYBOOK_SET on the timeline) if it was not yet."""
-    binding = CasePlaybook.objects.filter(case=case).first()
+    # Kept on the case object: a binding never changes, and every step event of a request asks for it again.
+    binding = case.__dict__.get("_playbook_binding")
+    if binding is None:
+        binding = CasePlaybook.objects.filter(case=case).first()
     if binding is not None:
+        case.__dict__["_playbook_binding"] = binding
         return binding
     at = _now(at)
     ensure_builtins(case.organisation)
@@ -172,6 +176,7 @@ def bind(case: Case, *, at: datetime | None = None) -> CasePlaybook:
     steps = [s.snapshot() for s in playbook.steps.all()] if playbook is not None else []
     binding = CasePlaybook.objects.create(case=case, playbook=playbook, name=playbook.name if playbook else "",
                                           steps=steps, bound_at=at)
+    case.__dict__["_playbook_binding"] = binding
     # PLAYBOOK_SET is not one of the kinds that bring the timeline hook back here (cases.PLAYBOOK_KINDS).
     cases.record_event(case, EventKind.PLAYBOOK_SET, by=None, at=at,
                        data={"playbook_id": playbook.pk if playbook else None, "name": binding.name})
