@@ -40,6 +40,7 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, sla_policy_for, supervisors_for
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
+from kintsugi.lib import dbdatetime
 from kintsugi.lib.fastinsert import insert_rows
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
@@ -634,7 +635,7 @@ def _repeat_failures(batch: Sequence[_PreparedCase]) -> list[bool]:
     repeats = [False] * len(batch)
     if checks:
         # is_repeat_failure for each case, as one statement: the indexes of those with a case in their window.
-        table, adapt = Case._meta.db_table, connection.ops.adapt_datetimefield_value
+        table, adapt = Case._meta.db_table, dbdatetime.adapter(connection.alias)
         sql = " UNION ALL ".join(
             f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {table} WHERE customer_id = %s "
             "AND created_at >= %s AND created_at < %s)"

@@ -82,8 +82,7 @@ def count_form_hit(touchpoint: Touchpoint, client_ip: str, at: datetime | None =
     at = at or timezone.now()
     per_ip, per_touchpoint = form_limits()
     with _writes():
-        limits.hit(limits.client_key(client_ip), per_ip, at)
-        limits.hit(f"touchpoint:{touchpoint.pk}", per_touchpoint, at)
+        limits.hit_all([(limits.client_key(client_ip), per_ip), (f"touchpoint:{touchpoint.pk}", per_touchpoint)], at)
 
 
 @contextmanager
@@ -209,16 +208,15 @@ class _Submission:
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
-    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out, its
-    hits undone by its savepoint), then all accepted cases at once, then each one's link, photo and
+    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out,
+    none of its hits kept), then all accepted cases at once, then each one's link, photo and
     acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise to its sender."""
     per_ip, per_touchpoint = form_limits()
     refusals: dict[int, Exception] = {}
     for index, submission in enumerate(batch):
         try:
-            with transaction.atomic():
-                limits.hit(limits.client_key(submission.client_ip), per_ip, submission.at)
-                limits.hit(f"touchpoint:{submission.touchpoint.pk}", per_touchpoint, submission.at)
+            limits.hit_all([(limits.client_key(submission.client_ip), per_ip),
+                            (f"touchpoint:{submission.touchpoint.pk}", per_touchpoint)], submission.at)
         except limits.RateLimited as refused:
             refusals[index] = refused
     cases.open_prepared_cases([s.prepared for i, s in enumerate(batch) if i not in refusals])

@@ -3,7 +3,8 @@
 `QuerySet.bulk_create` compiles its INSERT anew on every call and runs every value through the field's
 `get_db_prep_save`; on the case-creation path that was about 40 % of a request's CPU. `insert_rows` keeps, per
 model and row count, the SQL text, and per field a converter chosen once: plain values (text, numbers,
-booleans, foreign key ids) go through untouched, date-times through the backend's adapter, anything else
+booleans, foreign key ids) go through untouched, date-times through the backend's adapter (its UTC fast path,
+kintsugi.lib.dbdatetime), anything else
 through the field itself. It is `bulk_create` for models with no `save()` logic and no signals (our domain
 models have neither): the same rows, the primary keys set on the objects when asked, on SQLite and PostgreSQL.
 """
@@ -15,6 +16,8 @@ from functools import cache
 from typing import Any
 
 from django.db import connections, models, router
+
+from kintsugi.lib import dbdatetime
 
 Converter = Callable[[models.Model], Any]
 _PLAIN = (
@@ -45,7 +48,7 @@ def _converter(field: models.Field[Any, Any], alias: str) -> Converter:
     if isinstance(field, models.ForeignKey):
         return _foreign_key(field)
     if isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add):
-        adapt = connection.ops.adapt_datetimefield_value
+        adapt = dbdatetime.adapter(alias)
         return lambda obj: adapt(obj.__dict__[attname])
     if isinstance(field, _PLAIN) and not isinstance(field, models.AutoField | models.DecimalField):
         return lambda obj: obj.__dict__[attname]
