@@ -15,6 +15,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 
@@ -86,7 +87,7 @@ def hit_all(hits: Sequence[tuple[str, Limit]], at: datetime) -> None:
         raise ValueError("hit_all() counts each key once")
     adapt = dbdatetime.adapter(connection.alias)
     table = PublicRateLimit._meta.db_table
-    params: list[object] = []
+    params: list[Any] = []
     for key, _limit, start, _remaining in active:
         params += [key, adapt(start)]
     for key, limit, _start, _remaining in active:
