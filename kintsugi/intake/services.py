@@ -26,7 +26,7 @@ from kintsugi.accounts.models import Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind
 from kintsugi.cases.triage import LANGUAGES, detect_language
-from kintsugi.comms.services import queue_acknowledgement
+from kintsugi.comms.services import Acknowledgement, queue_acknowledgements
 from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
@@ -130,6 +130,16 @@ def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLin
     return link, raw
 
 
+def issue_links(cases: Sequence[Case], *, at: Sequence[datetime]) -> list[str]:
+    """issue_link for each case (at its moment), in one insert; the raw tokens, in order."""
+    raws = [secrets.token_urlsafe(TOKEN_BYTES) for _case in cases]
+    insert_rows([
+        CaseAccessLink(case=case, token_hash=hash_token(raw), created_at=moment)
+        for case, raw, moment in zip(cases, raws, at, strict=True)
+    ])
+    return raws
+
+
 def submit_public_complaint(
     *,
     touchpoint: Touchpoint,
@@ -219,22 +229,23 @@ def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, st
                             (f"touchpoint:{submission.touchpoint.pk}", per_touchpoint)], submission.at)
         except limits.RateLimited as refused:
             refusals[index] = refused
-    cases.open_prepared_cases([s.prepared for i, s in enumerate(batch) if i not in refusals])
-    outcomes: list[tuple[Case, str] | Exception] = []
-    for index, submission in enumerate(batch):
-        if index in refusals:
-            outcomes.append(refusals[index])
-            continue
-        case = submission.prepared.case
-        _link, raw = issue_link(case, at=submission.at)
+    accepted = [s for i, s in enumerate(batch) if i not in refusals]
+    cases.open_prepared_cases([s.prepared for s in accepted])
+    # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).
+    raws = issue_links([s.prepared.case for s in accepted], at=[s.at for s in accepted])
+    for submission in accepted:
         if submission.photo is not None and submission.stored is not None:
+            case = submission.prepared.case
             created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
             assert created is not None
             _attach(case, created, submission.photo, *submission.stored, submission.at)
-        queue_acknowledgement(case, status_url(raw), email=submission.email, line_id=submission.line_id,
-                              zalo_id=submission.zalo_id, at=submission.at)
-        outcomes.append((case, raw))
-    return outcomes
+    queue_acknowledgements([
+        Acknowledgement(s.prepared.case, status_url(raw), email=s.email, line_id=s.line_id, zalo_id=s.zalo_id,
+                        at=s.at)
+        for s, raw in zip(accepted, raws, strict=True)
+    ])
+    written = iter([(s.prepared.case, raw) for s, raw in zip(accepted, raws, strict=True)])
+    return [refusals[index] if index in refusals else next(written) for index in range(len(batch))]
 
 
 def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
