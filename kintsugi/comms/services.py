@@ -311,65 +311,88 @@ def queue_acknowledgement(
     """Put the acknowledgement of a new complaint (reference, expected first response, status link) in the
     outbox, in the case's language, on the contact the customer gave: email first, else LINE, else Zalo; None
     when they gave none we can write to. Sent by the worker after commit like any message."""
-    return queue_acknowledgements([Acknowledgement(case, status_url, email, line_id, zalo_id, at)])[0]
+    acknowledgement = acknowledgement_for(case, status_url, email=email, line_id=line_id, zalo_id=zalo_id, at=at)
+    return queue_acknowledgements([acknowledgement])[0]
 
 
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
-    """One acknowledgement to queue: queue_acknowledgement's arguments."""
+    """An acknowledgement worked out up to the case's reference, which exists only once the case is written: a
+    burst of public form submissions prepares these before it takes the database's write lock, and
+    queue_acknowledgements fills in the references under it."""
 
     case: Case
-    status_url: str
-    email: str = ""
-    line_id: str = ""
-    zalo_id: str = ""
-    at: datetime | None = None
+    channel: str
+    recipient: str
+    subject: str  # the texts in the case's language, with their {placeholders}
+    body: str
+    values: dict[str, str]  # every placeholder's value but the reference's
+    at: datetime
 
 
-def queue_acknowledgements(items: Sequence[Acknowledgement]) -> list[Message | None]:
-    """queue_acknowledgement for each item (a burst of public form submissions written together): the messages
-    in one insert and their send tasks in another. Returns each item's message, None where there was no
-    contact to write to."""
+def acknowledgement_for(
+    case: Case,
+    status_url: str,
+    *,
+    email: str = "",
+    line_id: str = "",
+    zalo_id: str = "",
+    at: datetime | None = None,
+) -> Acknowledgement | None:
+    """What queue_acknowledgement would queue for the case, short of its reference; None without a contact."""
     from zoneinfo import ZoneInfo
 
     from django.utils import translation
 
-    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, render
+    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT
     from kintsugi.lib.timeutil import due_phrase
 
+    at = at or timezone.now()
+    routes = [(Channel.EMAIL, email.strip()), (Channel.LINE, line_id.strip()), (Channel.ZALO, zalo_id.strip())]
+    channel, recipient = next(((c, r) for c, r in routes if r), (None, ""))
+    if channel is None:
+        return None
+    with translation.override(case.language):
+        if case.first_response_due_at is not None:
+            first_response = due_phrase(
+                case.first_response_due_at, tz=ZoneInfo(case.location.timezone), now=at, absolute=True
+            )
+        else:
+            first_response = translation.gettext("as soon as we can")
+        subject, body = str(ACKNOWLEDGEMENT_SUBJECT), str(ACKNOWLEDGEMENT)
+    place = case.location.name + (f" · {case.touchpoint.name}" if case.touchpoint_id and case.touchpoint else "")
+    values = {
+        "first_response": first_response, "status_url": status_url, "place": place,
+        "organisation": case.organisation.name,
+    }
+    return Acknowledgement(case=case, channel=channel, recipient=recipient, subject=subject, body=body,
+                           values=values, at=at)
+
+
+def queue_acknowledgements(acknowledgements: Sequence[Acknowledgement | None]) -> list[Message | None]:
+    """Queue these acknowledgements (their cases now written, with their references): the messages in one
+    insert and their send tasks in another. Returns each one's message (None for None)."""
+    from kintsugi.comms.texts import fill
+
     messages: list[Message | None] = []
-    for item in items:
-        case, at = item.case, item.at or timezone.now()
-        routes = [(Channel.EMAIL, item.email.strip()), (Channel.LINE, item.line_id.strip()),
-                  (Channel.ZALO, item.zalo_id.strip())]
-        channel, recipient = next(((c, r) for c, r in routes if r), (None, ""))
-        if channel is None:
+    for ack in acknowledgements:
+        if ack is None:
             messages.append(None)
             continue
-        with translation.override(case.language):
-            if case.first_response_due_at is not None:
-                first_response = due_phrase(
-                    case.first_response_due_at, tz=ZoneInfo(case.location.timezone), now=at, absolute=True
-                )
-            else:
-                first_response = translation.gettext("as soon as we can")
-        place = case.location.name + (f" · {case.touchpoint.name}" if case.touchpoint_id and case.touchpoint else "")
-        values = {
-            "reference": case.reference, "first_response": first_response, "status_url": item.status_url,
-            "place": place, "organisation": case.organisation.name,
-        }
+        case = ack.case
+        values = {"reference": case.reference, **ack.values}
         messages.append(Message(
             organisation_id=case.organisation_id,
             case=case,
             direction=Direction.OUTBOUND,
-            channel=channel,
-            recipient=recipient,
-            subject=render(ACKNOWLEDGEMENT_SUBJECT, values, case.language)[:200],
-            body=render(ACKNOWLEDGEMENT, values, case.language),
+            channel=ack.channel,
+            recipient=ack.recipient,
+            subject=fill(ack.subject, values)[:200],
+            body=fill(ack.body, values),
             language=case.language,
             status=DeliveryStatus.QUEUED,
-            created_at=at,
-            next_attempt_at=at,
+            created_at=ack.at,
+            next_attempt_at=ack.at,
         ))
     queued = [message for message in messages if message is not None]
     if queued:

@@ -26,7 +26,7 @@ from kintsugi.accounts.models import Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind
 from kintsugi.cases.triage import LANGUAGES, detect_language
-from kintsugi.comms.services import Acknowledgement, queue_acknowledgements
+from kintsugi.comms.services import Acknowledgement, acknowledgement_for, queue_acknowledgements
 from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
@@ -130,14 +130,13 @@ def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLin
     return link, raw
 
 
-def issue_links(cases: Sequence[Case], *, at: Sequence[datetime]) -> list[str]:
-    """issue_link for each case (at its moment), in one insert; the raw tokens, in order."""
-    raws = [secrets.token_urlsafe(TOKEN_BYTES) for _case in cases]
+def issue_links(cases: Sequence[Case], raw_tokens: Sequence[str], *, at: Sequence[datetime]) -> None:
+    """Private links to these cases' status pages with these fresh raw tokens (at their moments), in one
+    insert."""
     insert_rows([
         CaseAccessLink(case=case, token_hash=hash_token(raw), created_at=moment)
-        for case, raw, moment in zip(cases, raws, at, strict=True)
+        for case, raw, moment in zip(cases, raw_tokens, at, strict=True)
     ])
-    return raws
 
 
 def submit_public_complaint(
@@ -182,11 +181,12 @@ def submit_public_complaint(
         language=detect_language(description, language), at=at,
     )
     checked = _photo(photo)
-    submission = _Submission(
+    submission = _with_acknowledgement(_Submission(
         prepared=cases.prepare_case(request), touchpoint=touchpoint, client_ip=client_ip, photo=checked,
         stored=_put_file(touchpoint.organisation_id, checked, at) if checked is not None else None,
         email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at,
-    )
+        raw_token=secrets.token_urlsafe(TOKEN_BYTES),
+    ))
     try:
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():
@@ -215,6 +215,17 @@ class _Submission:
     line_id: str
     zalo_id: str
     at: datetime
+    raw_token: str  # of its status link
+    # Its acknowledgement, worked out before the write lock is taken (all but the case's reference).
+    acknowledgement: Acknowledgement | None = None
+
+
+def _with_acknowledgement(submission: _Submission) -> _Submission:
+    acknowledgement = acknowledgement_for(
+        submission.prepared.case, status_url(submission.raw_token), email=submission.email,
+        line_id=submission.line_id, zalo_id=submission.zalo_id, at=submission.at,
+    )
+    return replace(submission, acknowledgement=acknowledgement)
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
@@ -232,19 +243,15 @@ def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, st
     accepted = [s for i, s in enumerate(batch) if i not in refusals]
     cases.open_prepared_cases([s.prepared for s in accepted])
     # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).
-    raws = issue_links([s.prepared.case for s in accepted], at=[s.at for s in accepted])
+    issue_links([s.prepared.case for s in accepted], [s.raw_token for s in accepted], at=[s.at for s in accepted])
     for submission in accepted:
         if submission.photo is not None and submission.stored is not None:
             case = submission.prepared.case
             created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
             assert created is not None
             _attach(case, created, submission.photo, *submission.stored, submission.at)
-    queue_acknowledgements([
-        Acknowledgement(s.prepared.case, status_url(raw), email=s.email, line_id=s.line_id, zalo_id=s.zalo_id,
-                        at=s.at)
-        for s, raw in zip(accepted, raws, strict=True)
-    ])
-    written = iter([(s.prepared.case, raw) for s, raw in zip(accepted, raws, strict=True)])
+    queue_acknowledgements([s.acknowledgement for s in accepted])
+    written = iter([(s.prepared.case, s.raw_token) for s in accepted])
     return [refusals[index] if index in refusals else next(written) for index in range(len(batch))]
 
 
@@ -255,7 +262,7 @@ def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | 
 
 def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Exception:
     # After a failed batch the prepared case may hold ids of rolled-back rows: prepare it afresh.
-    again = replace(submission, prepared=cases.prepare_case(submission.prepared.request))
+    again = _with_acknowledgement(replace(submission, prepared=cases.prepare_case(submission.prepared.request)))
     return _write_submissions([again])[0]
 
 

@@ -104,12 +104,13 @@ def test_the_row_is_the_one_the_backend_writes_and_the_worker_sends_it(case: Cas
 
 @pytest.mark.usefixtures("database_queue")
 def test_acknowledgements_queued_together_get_one_task_row_each(case: Case, bangkok_case: Case) -> None:
-    acks = [comms.Acknowledgement(case, "https://care.example/s/a/", email="lan@example.com"),
-            comms.Acknowledgement(bangkok_case, "https://care.example/s/b/"),  # no contact: nothing queued
-            comms.Acknowledgement(bangkok_case, "https://care.example/s/c/", line_id="U77")]
+    acks = [comms.acknowledgement_for(case, "https://care.example/s/a/", email="lan@example.com"),
+            comms.acknowledgement_for(bangkok_case, "https://care.example/s/b/"),  # no contact: nothing queued
+            comms.acknowledgement_for(bangkok_case, "https://care.example/s/c/", line_id="U77")]
     with transaction.atomic():
         messages = comms.queue_acknowledgements(acks)
 
+    assert acks[1] is None
     assert messages[1] is None
     first, third = messages[0], messages[2]
     assert first is not None
