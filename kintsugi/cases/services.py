@@ -41,7 +41,7 @@ from kintsugi.cases.models import (
 from kintsugi.cases.selectors import calendar_for, sla_policy_for, supervisors_for
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
 from kintsugi.lib import dbdatetime
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.fastinsert import insert_rows, new
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
@@ -242,13 +242,13 @@ def find_or_create_customer(
             changed.append("language")
         if changed:
             customer.save(update_fields=changed)
-    new = [
+    added = [
         CustomerIdentity(organisation=organisation, customer=customer, kind=kind, value=value)
         for kind, value in wanted.items()
         if (kind, value) not in known
     ]
-    if new:
-        CustomerIdentity.objects.bulk_create(new)
+    if added:
+        CustomerIdentity.objects.bulk_create(added)
     return customer
 
 
@@ -346,10 +346,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
         warn_at = fr_warn
         if not case.first_response_breached:
             timers += [
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
-                      due_at=fr_warn),
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_BREACH,
-                      due_at=case.first_response_due_at),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
+                    due_at=fr_warn),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_BREACH,
+                    due_at=case.first_response_due_at),
             ]
     clock = _resolution_clock(case)
     case.resolution_due_at = sla.due_at(clock, calendar) if case.is_open else None
@@ -361,10 +361,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
             warn_at = res_warn
         if not case.resolution_breached:
             timers += [
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
-                      due_at=res_warn),
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
-                      due_at=case.resolution_due_at),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
+                    due_at=res_warn),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
+                    due_at=case.resolution_due_at),
             ]
     case.sla_sort = running or SLA_SORT_NEVER
     case.sla_warn_at = warn_at
@@ -477,7 +477,8 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
     if failure_type is None:
         failure_type = category.default_failure_type if category else FailureType.SERVICE_PROCESS
     calendar = calendar_for(location)
-    case = Case(
+    case = new(
+        Case,
         organisation=organisation,
         customer=customer,
         location=location,
@@ -679,8 +680,8 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
     for p, repeat in zip(batch, repeats, strict=True):
         case = p.case
         case.is_repeat_failure = repeat
-        events.append(CaseEvent(
-            case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=p.request.by,
+        events.append(new(
+            CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=p.request.by,
             is_customer_visible=True, body=case.description, created_at=case.created_at,
             data={"channel": case.channel, "severity": case.severity, "repeat_failure": repeat},
         ))

@@ -19,7 +19,7 @@ from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, IdentityKind
 from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
 from kintsugi.comms.transports import SendError, get_transport
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.fastinsert import insert_rows, new
 
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
@@ -152,7 +152,8 @@ def _enqueue_rows(message_ids: list[int]) -> None:
     backend = task_backends[send_message.backend]
     run_after = send_message.run_after or get_date_max()
     insert_rows([
-        DBTaskResult(
+        new(
+            DBTaskResult,
             id=backend._get_id(),  # type: ignore[attr-defined]
             args_kwargs={"args": [message_id], "kwargs": {}},
             priority=send_message.priority,
@@ -381,7 +382,8 @@ def queue_acknowledgements(acknowledgements: Sequence[Acknowledgement | None]) -
             continue
         case = ack.case
         values = {"reference": case.reference, **ack.values}
-        messages.append(Message(
+        messages.append(new(
+            Message,
             organisation_id=case.organisation_id,
             case=case,
             direction=Direction.OUTBOUND,

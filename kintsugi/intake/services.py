@@ -30,7 +30,7 @@ from kintsugi.comms.services import Acknowledgement, acknowledgement_for, queue_
 from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.fastinsert import insert_rows, new
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
@@ -134,7 +134,7 @@ def issue_links(cases: Sequence[Case], raw_tokens: Sequence[str], *, at: Sequenc
     """Private links to these cases' status pages with these fresh raw tokens (at their moments), in one
     insert."""
     insert_rows([
-        CaseAccessLink(case=case, token_hash=hash_token(raw), created_at=moment)
+        new(CaseAccessLink, case=case, token_hash=hash_token(raw), created_at=moment)
         for case, raw, moment in zip(cases, raw_tokens, at, strict=True)
     ])
 
