@@ -780,7 +780,8 @@ def _commit_case_again(prepared: _PreparedCase) -> Case:
     return _commit_cases([_prepare(prepared.request)])[0]
 
 
-_case_committer = GroupCommitter(_commit_cases, write_one=_commit_case_again, max_batch=64)
+# The leader queues for the write lock before it takes the batch, so what arrives meanwhile joins it.
+_case_committer = GroupCommitter(_commit_cases, write_one=_commit_case_again, max_batch=64, hold=serialised_writes)
 
 # For intake's own group commit of public form submissions, which writes more than the cases in the batch.
 PreparedCase = _PreparedCase

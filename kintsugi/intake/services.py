@@ -267,7 +267,8 @@ def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Excep
 
 
 # Concurrent submissions in one web worker share a transaction (one commit for the burst), as API creates do.
-_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64)
+_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64,
+                              hold=serialised_writes)
 
 
 def link_for_token(raw_token: str) -> CaseAccessLink | None:
