@@ -40,7 +40,8 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, sla_policy_for, supervisors_for
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib import dbdatetime
+from kintsugi.lib.fastinsert import insert_rows, new
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
@@ -257,13 +258,13 @@ def find_or_create_customer(
             changed.append("language")
         if changed:
             customer.save(update_fields=changed)
-    new = [
+    added = [
         CustomerIdentity(organisation=organisation, customer=customer, kind=kind, value=value)
         for kind, value in wanted.items()
         if (kind, value) not in known
     ]
-    if new:
-        CustomerIdentity.objects.bulk_create(new)
+    if added:
+        CustomerIdentity.objects.bulk_create(added)
     return customer
 
 
@@ -361,10 +362,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
         warn_at = fr_warn
         if not case.first_response_breached:
             timers += [
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
-                      due_at=fr_warn),
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_BREACH,
-                      due_at=case.first_response_due_at),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
+                    due_at=fr_warn),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_BREACH,
+                    due_at=case.first_response_due_at),
             ]
     clock = _resolution_clock(case)
     case.resolution_due_at = sla.due_at(clock, calendar) if case.is_open else None
@@ -376,10 +377,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
             warn_at = res_warn
         if not case.resolution_breached:
             timers += [
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
-                      due_at=res_warn),
-                Timer(case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
-                      due_at=case.resolution_due_at),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
+                    due_at=res_warn),
+                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
+                    due_at=case.resolution_due_at),
             ]
     case.sla_sort = running or SLA_SORT_NEVER
     case.sla_warn_at = warn_at
@@ -496,7 +497,8 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
     if failure_type is None:
         failure_type = category.default_failure_type if category else FailureType.SERVICE_PROCESS
     calendar = calendar_for(location)
-    case = Case(
+    case = new(
+        Case,
         organisation=organisation,
         customer=customer,
         location=location,
@@ -659,7 +661,7 @@ def _repeat_failures(batch: Sequence[_PreparedCase]) -> list[bool]:
     repeats = [False] * len(batch)
     if checks:
         # is_repeat_failure for each case, as one statement: the indexes of those with a case in their window.
-        table, adapt = Case._meta.db_table, connection.ops.adapt_datetimefield_value
+        table, adapt = Case._meta.db_table, dbdatetime.adapter(connection.alias)
         sql = " UNION ALL ".join(
             f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {table} WHERE customer_id = %s "
             "AND created_at >= %s AND created_at < %s)"
@@ -703,8 +705,8 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
     for p, repeat in zip(batch, repeats, strict=True):
         case = p.case
         case.is_repeat_failure = repeat
-        events.append(CaseEvent(
-            case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=p.request.by,
+        events.append(new(
+            CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=p.request.by,
             is_customer_visible=True, body=case.description, created_at=case.created_at,
             data={"channel": case.channel, "severity": case.severity, "repeat_failure": repeat},
         ))
@@ -803,7 +805,8 @@ def _commit_case_again(prepared: _PreparedCase) -> Case:
     return _commit_cases([_prepare(prepared.request)])[0]
 
 
-_case_committer = GroupCommitter(_commit_cases, write_one=_commit_case_again, max_batch=64)
+# The leader queues for the write lock before it takes the batch, so what arrives meanwhile joins it.
+_case_committer = GroupCommitter(_commit_cases, write_one=_commit_case_again, max_batch=64, hold=serialised_writes)
 
 # For intake's own group commit of public form submissions, which writes more than the cases in the batch.
 PreparedCase = _PreparedCase

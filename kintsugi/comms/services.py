@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, IdentityKind
 from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
 from kintsugi.comms.transports import SendError, get_transport
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.fastinsert import insert_rows, new
 
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
@@ -109,43 +110,60 @@ def _enqueue_on_commit(message_id: int) -> None:
     """Have the worker send the message once the transaction that wrote it commits. With the database queue
     (production) the task row is written in that same transaction, so it becomes visible exactly at commit and
     rolls back with it, at no extra write transaction; other backends are called after commit."""
+    _enqueue_all_on_commit([message_id])
+
+
+def _enqueue_all_on_commit(message_ids: list[int]) -> None:
+    """_enqueue_on_commit for several messages, their task rows written in one statement."""
     if _queue_is_the_database() and transaction.get_connection().in_atomic_block:
-        _enqueue(message_id)
+        _enqueue_all(message_ids)
     else:
-        transaction.on_commit(lambda: _enqueue(message_id))
+        for message_id in message_ids:
+            transaction.on_commit(partial(_enqueue, message_id))
 
 
 def _enqueue(message_id: int) -> None:
+    _enqueue_all([message_id])
+
+
+def _enqueue_all(message_ids: list[int]) -> None:
     from kintsugi.comms.tasks import send_message
 
     held = _held.get()
     if held is not None:
-        held.append(message_id)
+        held.extend(message_ids)
         return
     if _queue_is_the_database():
-        _enqueue_row(message_id)
+        _enqueue_rows(message_ids)
         return
-    send_message.enqueue(message_id)
+    for message_id in message_ids:
+        send_message.enqueue(message_id)
 
 
-def _enqueue_row(message_id: int) -> None:
-    """send_message.enqueue(message_id) on the database queue: the same row the backend's enqueue writes (one
-    per message, on every public form submission), inserted without the ORM's per-call compile."""
+def _enqueue_rows(message_ids: list[int]) -> None:
+    """send_message.enqueue(message_id) on the database queue for each message: the same rows the backend's
+    enqueue writes (one per message, on every public form submission), inserted in one statement without the
+    ORM's per-call compile."""
     from django.tasks import task_backends
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from kintsugi.comms.tasks import send_message
 
     backend = task_backends[send_message.backend]
-    insert_rows([DBTaskResult(
-        id=backend._get_id(),  # type: ignore[attr-defined]
-        args_kwargs={"args": [message_id], "kwargs": {}},
-        priority=send_message.priority,
-        task_path=send_message.module_path,
-        queue_name=send_message.queue_name,
-        run_after=send_message.run_after or get_date_max(),
-        backend_name=backend.alias,
-    )])
+    run_after = send_message.run_after or get_date_max()
+    insert_rows([
+        new(
+            DBTaskResult,
+            id=backend._get_id(),  # type: ignore[attr-defined]
+            args_kwargs={"args": [message_id], "kwargs": {}},
+            priority=send_message.priority,
+            task_path=send_message.module_path,
+            queue_name=send_message.queue_name,
+            run_after=run_after,
+            backend_name=backend.alias,
+        )
+        for message_id in message_ids
+    ])
 
 
 def record_inbound(case: Case, body: str, *, channel: str, at: datetime | None = None) -> Message:
@@ -264,7 +282,7 @@ def notify_many(items: list[tuple[list[Any], str, Case | None, datetime, dict[st
                     created_at=at,
                 )
             )
-    Notification.objects.bulk_create(rows)
+    insert_rows(rows)
     return len(rows)
 
 
@@ -294,11 +312,40 @@ def queue_acknowledgement(
     """Put the acknowledgement of a new complaint (reference, expected first response, status link) in the
     outbox, in the case's language, on the contact the customer gave: email first, else LINE, else Zalo; None
     when they gave none we can write to. Sent by the worker after commit like any message."""
+    acknowledgement = acknowledgement_for(case, status_url, email=email, line_id=line_id, zalo_id=zalo_id, at=at)
+    return queue_acknowledgements([acknowledgement])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """An acknowledgement worked out up to the case's reference, which exists only once the case is written: a
+    burst of public form submissions prepares these before it takes the database's write lock, and
+    queue_acknowledgements fills in the references under it."""
+
+    case: Case
+    channel: str
+    recipient: str
+    subject: str  # the texts in the case's language, with their {placeholders}
+    body: str
+    values: dict[str, str]  # every placeholder's value but the reference's
+    at: datetime
+
+
+def acknowledgement_for(
+    case: Case,
+    status_url: str,
+    *,
+    email: str = "",
+    line_id: str = "",
+    zalo_id: str = "",
+    at: datetime | None = None,
+) -> Acknowledgement | None:
+    """What queue_acknowledgement would queue for the case, short of its reference; None without a contact."""
     from zoneinfo import ZoneInfo
 
     from django.utils import translation
 
-    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, render
+    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT
     from kintsugi.lib.timeutil import due_phrase
 
     at = at or timezone.now()
@@ -313,24 +360,44 @@ def queue_acknowledgement(
             )
         else:
             first_response = translation.gettext("as soon as we can")
+        subject, body = str(ACKNOWLEDGEMENT_SUBJECT), str(ACKNOWLEDGEMENT)
     place = case.location.name + (f" · {case.touchpoint.name}" if case.touchpoint_id and case.touchpoint else "")
     values = {
-        "reference": case.reference, "first_response": first_response, "status_url": status_url,
-        "place": place, "organisation": case.organisation.name,
+        "first_response": first_response, "status_url": status_url, "place": place,
+        "organisation": case.organisation.name,
     }
-    message = Message(
-        organisation_id=case.organisation_id,
-        case=case,
-        direction=Direction.OUTBOUND,
-        channel=channel,
-        recipient=recipient,
-        subject=render(ACKNOWLEDGEMENT_SUBJECT, values, case.language)[:200],
-        body=render(ACKNOWLEDGEMENT, values, case.language),
-        language=case.language,
-        status=DeliveryStatus.QUEUED,
-        created_at=at,
-        next_attempt_at=at,
-    )
-    insert_rows([message], returning_pk=True)
-    _enqueue_on_commit(message.pk)
-    return message
+    return Acknowledgement(case=case, channel=channel, recipient=recipient, subject=subject, body=body,
+                           values=values, at=at)
+
+
+def queue_acknowledgements(acknowledgements: Sequence[Acknowledgement | None]) -> list[Message | None]:
+    """Queue these acknowledgements (their cases now written, with their references): the messages in one
+    insert and their send tasks in another. Returns each one's message (None for None)."""
+    from kintsugi.comms.texts import fill
+
+    messages: list[Message | None] = []
+    for ack in acknowledgements:
+        if ack is None:
+            messages.append(None)
+            continue
+        case = ack.case
+        values = {"reference": case.reference, **ack.values}
+        messages.append(new(
+            Message,
+            organisation_id=case.organisation_id,
+            case=case,
+            direction=Direction.OUTBOUND,
+            channel=ack.channel,
+            recipient=ack.recipient,
+            subject=fill(ack.subject, values)[:200],
+            body=fill(ack.body, values),
+            language=case.language,
+            status=DeliveryStatus.QUEUED,
+            created_at=ack.at,
+            next_attempt_at=ack.at,
+        ))
+    queued = [message for message in messages if message is not None]
+    if queued:
+        insert_rows(queued, returning_pk=True)
+        _enqueue_all_on_commit([message.pk for message in queued])
+    return messages

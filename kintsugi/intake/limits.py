@@ -1,5 +1,6 @@
 """Rate limits for the public pages, kept in the database so that every web process (on any machine) counts
-the same hits: one conditional upsert per key and fixed window, which either counts the hit or refuses it.
+the same hits: one conditional upsert per key and fixed window, which either counts the hit or refuses it
+(`hit_all` counts several keys in one such statement).
 
     INSERT (key, window, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 WHERE hits < limit RETURNING hits
 
@@ -11,12 +12,15 @@ limit around a window boundary; for abuse control that is enough.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 
 from kintsugi.intake.models import PublicRateLimit
+from kintsugi.lib import dbdatetime
 
 # Finished windows are kept this long (longer for limits with longer windows), then deleted.
 KEEP = timedelta(days=1)
@@ -67,26 +71,52 @@ def _window(at: datetime, limit: Limit) -> tuple[datetime, int]:
 
 def hit(key: str, limit: Limit, at: datetime) -> None:
     """Count one hit for `key` in its current window, or raise RateLimited when the window is full."""
-    if limit.hits <= 0:
+    hit_all([(key, limit)], at)
+
+
+def hit_all(hits: Sequence[tuple[str, Limit]], at: datetime) -> None:
+    """Count one hit for each (key, limit), all or none: when any key's window is full, raise RateLimited with
+    the seconds left for the first such key (in the order given) and leave every count as it was.
+
+    One statement for all the keys (a public form submission counts its client and its touchpoint), so the
+    common case needs no savepoint; only a refusal takes back the hits the statement did count."""
+    active = [(key, limit, *_window(at, limit)) for key, limit in hits if limit.hits > 0]
+    if not active:
         return
-    start, remaining = _window(at, limit)
+    if len({key for key, *_rest in active}) != len(active):
+        raise ValueError("hit_all() counts each key once")
+    adapt = dbdatetime.adapter(connection.alias)
     table = PublicRateLimit._meta.db_table
+    params: list[Any] = []
+    for key, _limit, start, _remaining in active:
+        params += [key, adapt(start)]
+    for key, limit, _start, _remaining in active:
+        params += [key, limit.hits]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, window_start, hits) VALUES (%s, %s, 1) "
+            f"INSERT INTO {table} (key, window_start, hits) VALUES {', '.join(['(%s, %s, 1)'] * len(active))} "
             f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + 1 "
-            f"WHERE {table}.hits < %s RETURNING hits",
+            f"WHERE {table}.hits < CASE excluded.key {' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(active))} "
+            "END RETURNING key, hits",
             # Adapted as the ORM stores it (SQLite keeps datetimes as text), so both read the same rows.
-            [key, connection.ops.adapt_datetimefield_value(start), limit.hits],
+            params,
         )
-        row = cursor.fetchone()
-    if row is None:
-        raise RateLimited(max(1, remaining))
-    if int(row[0]) == 1:
-        # A key's first hit of a window: now and then, forget the windows that no longer matter (a range delete
-        # on an index, usually of nothing).
-        keep = max(KEEP, timedelta(seconds=2 * limit.seconds))
-        PublicRateLimit.objects.filter(window_start__lt=start - keep).delete()
+        counted = {key: int(hits) for key, hits in cursor.fetchall()}
+        refused = [(key, remaining) for key, _limit, _start, remaining in active if key not in counted]
+        if refused:
+            for key, _limit, start, _remaining in active:
+                if key in counted:  # take the hit back: the row as it was before, or no row
+                    verb = "DELETE FROM" if counted[key] == 1 else "UPDATE"
+                    change = "" if counted[key] == 1 else f" SET hits = {table}.hits - 1"
+                    cursor.execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
+                                   [key, adapt(start)])
+            raise RateLimited(max(1, refused[0][1]))
+    for key, limit, start, _remaining in active:
+        if counted[key] == 1:
+            # A key's first hit of a window: now and then, forget the windows that no longer matter (a range
+            # delete on an index, usually of nothing).
+            keep = max(KEEP, timedelta(seconds=2 * limit.seconds))
+            PublicRateLimit.objects.filter(window_start__lt=start - keep).delete()
 
 
 def retry_after(key: str, limit: Limit, at: datetime) -> int:

@@ -26,11 +26,11 @@ from kintsugi.accounts.models import Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind
 from kintsugi.cases.triage import LANGUAGES, detect_language
-from kintsugi.comms.services import queue_acknowledgement
+from kintsugi.comms.services import Acknowledgement, acknowledgement_for, queue_acknowledgements
 from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.lib.fastinsert import insert_rows, new
 from kintsugi.lib.groupcommit import GroupCommitter
 from kintsugi.lib.writelock import serialised_writes
 
@@ -82,8 +82,7 @@ def count_form_hit(touchpoint: Touchpoint, client_ip: str, at: datetime | None =
     at = at or timezone.now()
     per_ip, per_touchpoint = form_limits()
     with _writes():
-        limits.hit(limits.client_key(client_ip), per_ip, at)
-        limits.hit(f"touchpoint:{touchpoint.pk}", per_touchpoint, at)
+        limits.hit_all([(limits.client_key(client_ip), per_ip), (f"touchpoint:{touchpoint.pk}", per_touchpoint)], at)
 
 
 @contextmanager
@@ -131,6 +130,15 @@ def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLin
     return link, raw
 
 
+def issue_links(cases: Sequence[Case], raw_tokens: Sequence[str], *, at: Sequence[datetime]) -> None:
+    """Private links to these cases' status pages with these fresh raw tokens (at their moments), in one
+    insert."""
+    insert_rows([
+        new(CaseAccessLink, case=case, token_hash=hash_token(raw), created_at=moment)
+        for case, raw, moment in zip(cases, raw_tokens, at, strict=True)
+    ])
+
+
 def submit_public_complaint(
     *,
     touchpoint: Touchpoint,
@@ -173,11 +181,12 @@ def submit_public_complaint(
         language=detect_language(description, language), at=at,
     )
     checked = _photo(photo)
-    submission = _Submission(
+    submission = _with_acknowledgement(_Submission(
         prepared=cases.prepare_case(request), touchpoint=touchpoint, client_ip=client_ip, photo=checked,
         stored=_put_file(touchpoint.organisation_id, checked, at) if checked is not None else None,
         email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at,
-    )
+        raw_token=secrets.token_urlsafe(TOKEN_BYTES),
+    ))
     try:
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():
@@ -206,37 +215,44 @@ class _Submission:
     line_id: str
     zalo_id: str
     at: datetime
+    raw_token: str  # of its status link
+    # Its acknowledgement, worked out before the write lock is taken (all but the case's reference).
+    acknowledgement: Acknowledgement | None = None
+
+
+def _with_acknowledgement(submission: _Submission) -> _Submission:
+    acknowledgement = acknowledgement_for(
+        submission.prepared.case, status_url(submission.raw_token), email=submission.email,
+        line_id=submission.line_id, zalo_id=submission.zalo_id, at=submission.at,
+    )
+    return replace(submission, acknowledgement=acknowledgement)
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
-    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out, its
-    hits undone by its savepoint), then all accepted cases at once, then each one's link, photo and
+    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out,
+    none of its hits kept), then all accepted cases at once, then each one's link, photo and
     acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise to its sender."""
     per_ip, per_touchpoint = form_limits()
     refusals: dict[int, Exception] = {}
     for index, submission in enumerate(batch):
         try:
-            with transaction.atomic():
-                limits.hit(limits.client_key(submission.client_ip), per_ip, submission.at)
-                limits.hit(f"touchpoint:{submission.touchpoint.pk}", per_touchpoint, submission.at)
+            limits.hit_all([(limits.client_key(submission.client_ip), per_ip),
+                            (f"touchpoint:{submission.touchpoint.pk}", per_touchpoint)], submission.at)
         except limits.RateLimited as refused:
             refusals[index] = refused
-    cases.open_prepared_cases([s.prepared for i, s in enumerate(batch) if i not in refusals])
-    outcomes: list[tuple[Case, str] | Exception] = []
-    for index, submission in enumerate(batch):
-        if index in refusals:
-            outcomes.append(refusals[index])
-            continue
-        case = submission.prepared.case
-        _link, raw = issue_link(case, at=submission.at)
+    accepted = [s for i, s in enumerate(batch) if i not in refusals]
+    cases.open_prepared_cases([s.prepared for s in accepted])
+    # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).
+    issue_links([s.prepared.case for s in accepted], [s.raw_token for s in accepted], at=[s.at for s in accepted])
+    for submission in accepted:
         if submission.photo is not None and submission.stored is not None:
+            case = submission.prepared.case
             created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
             assert created is not None
             _attach(case, created, submission.photo, *submission.stored, submission.at)
-        queue_acknowledgement(case, status_url(raw), email=submission.email, line_id=submission.line_id,
-                              zalo_id=submission.zalo_id, at=submission.at)
-        outcomes.append((case, raw))
-    return outcomes
+    queue_acknowledgements([s.acknowledgement for s in accepted])
+    written = iter([(s.prepared.case, s.raw_token) for s in accepted])
+    return [refusals[index] if index in refusals else next(written) for index in range(len(batch))]
 
 
 def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
@@ -246,12 +262,13 @@ def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | 
 
 def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Exception:
     # After a failed batch the prepared case may hold ids of rolled-back rows: prepare it afresh.
-    again = replace(submission, prepared=cases.prepare_case(submission.prepared.request))
+    again = _with_acknowledgement(replace(submission, prepared=cases.prepare_case(submission.prepared.request)))
     return _write_submissions([again])[0]
 
 
 # Concurrent submissions in one web worker share a transaction (one commit for the burst), as API creates do.
-_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64)
+_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64,
+                              hold=serialised_writes)
 
 
 def link_for_token(raw_token: str) -> CaseAccessLink | None:

@@ -25,6 +25,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
+from kintsugi.lib import dbdatetime
+
 __all__ = ["MARKER_DATETIMES", "MARKER_IDS", "MARKER_TEXTS", "Compiled", "Statement", "clear", "compile_once", "run"]
 
 MAX_ENTRIES = 10_000
@@ -59,10 +61,10 @@ class Compiled:
     def bind(self, values: Mapping[str, Any]) -> list[Any]:
         params = list(self.params)
         if self.slots:
-            ops = connections[self.db].ops
+            adapt = dbdatetime.adapter(self.db)
             for name, (positions, is_datetime) in self.slots.items():
                 value = values[name]
-                adapted = ops.adapt_datetimefield_value(value) if is_datetime else value
+                adapted = adapt(value) if is_datetime else value
                 for position in positions:
                     params[position] = adapted
         return params

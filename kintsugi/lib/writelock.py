@@ -8,6 +8,9 @@ instead: a thread lock within the process, then an exclusive flock() on a file b
 kernel hands to the next waiter the moment it is released. Correctness never depends on it: SQLite's own lock
 still guards every transaction, and writers that do not use this helper still queue on the busy handler.
 
+A thread that already holds the queue may enter `serialised_writes()` again (a group commit's leader takes it
+before it collects its batch, and the batch's own writer asks for it too): the inner block just runs.
+
 PostgreSQL has row locks and no database-wide write lock, so there this does nothing.
 """
 
@@ -28,6 +31,8 @@ _thread_locks: dict[str, threading.Lock] = {}
 # (process id, lock file) -> descriptor: flock() is per open file, so each process (granian forks its workers)
 # opens its own; the threads of one process share it behind the thread lock.
 _files: dict[tuple[int, str], int] = {}
+# The lock paths this thread holds, so that holding one again is a no-op instead of a deadlock.
+_holding = threading.local()
 
 
 def _lock_for(path: str) -> tuple[threading.Lock, int | None]:
@@ -53,13 +58,21 @@ def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     in_memory: bool = connection.is_in_memory_db()  # type: ignore[attr-defined]  # the sqlite3 backend's
     # Named like SQLite's own -wal and -shm files beside the database.
     path = "" if in_memory else f"{connection.settings_dict['NAME']}-write-lock"
+    held: set[str] = _holding.__dict__.setdefault("paths", set())
+    if path in held:
+        yield
+        return
     lock, fd = _lock_for(path)
     with lock:
-        if fd is None:
-            yield
-            return
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(path)
         try:
-            yield
+            if fd is None:
+                yield
+                return
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            held.discard(path)

@@ -12,7 +12,7 @@ from kintsugi.accounts.models import Location, Organisation, Touchpoint
 from kintsugi.cases import services
 from kintsugi.cases.models import Case, Channel, SlaPolicy
 from kintsugi.comms.models import DeliveryStatus, Message
-from kintsugi.comms.services import queue_acknowledgement
+from kintsugi.comms.services import acknowledgement_for, queue_acknowledgement, queue_acknowledgements
 from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, fill
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,21 @@ def test_email_comes_before_line_and_line_before_zalo(
         (Channel.LINE, "U1", DeliveryStatus.QUEUED),
         (Channel.ZALO, "z1", DeliveryStatus.QUEUED),
     ]
+
+
+def test_an_acknowledgement_worked_out_before_the_case_is_written_carries_its_reference(
+    org: Organisation, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    case = open_web_case(org, front_desk, "Phòng 305 chưa được dọn, khăn tắm bẩn và điều hòa không mát.")
+    expected = queue_acknowledgement(case, LINK, email="hoa@example.com", at=MONDAY_10AM)
+    assert expected is not None
+    real = case.reference
+    case.reference = ""  # as a public form submission has it before the write lock
+
+    draft = acknowledgement_for(case, LINK, email="hoa@example.com", at=MONDAY_10AM)
+    case.reference = real
+    [message] = queue_acknowledgements([draft])
+
+    assert message is not None
+    assert (message.subject, message.body, message.recipient) == (expected.subject, expected.body, expected.recipient)
+    assert real in message.subject

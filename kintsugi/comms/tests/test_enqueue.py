@@ -100,3 +100,24 @@ def test_the_row_is_the_one_the_backend_writes_and_the_worker_sends_it(case: Cas
 
     assert Message.objects.get(case=case, direction="out").status == DeliveryStatus.SENT
     assert [m.to for m in mail.outbox] == [["lan@example.com"]]
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_acknowledgements_queued_together_get_one_task_row_each(case: Case, bangkok_case: Case) -> None:
+    acks = [comms.acknowledgement_for(case, "https://care.example/s/a/", email="lan@example.com"),
+            comms.acknowledgement_for(bangkok_case, "https://care.example/s/b/"),  # no contact: nothing queued
+            comms.acknowledgement_for(bangkok_case, "https://care.example/s/c/", line_id="U77")]
+    with transaction.atomic():
+        messages = comms.queue_acknowledgements(acks)
+
+    assert acks[1] is None
+    assert messages[1] is None
+    first, third = messages[0], messages[2]
+    assert first is not None
+    assert third is not None
+    assert [(m.case_id, m.recipient) for m in Message.objects.order_by("id")] == [
+        (case.pk, "lan@example.com"), (bangkok_case.pk, "U77")
+    ]
+    assert "https://care.example/s/c/" in Message.objects.get(pk=third.pk).body
+    assert sorted(r.args_kwargs["args"][0] for r in DBTaskResult.objects.all()) == [first.pk, third.pk]
+    assert len({r.pk for r in DBTaskResult.objects.all()}) == 2

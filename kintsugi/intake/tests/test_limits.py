@@ -97,3 +97,45 @@ def test_limits_are_read_from_settings_text(text: str, limit: Limit) -> None:
 )
 def test_a_client_is_its_ipv4_address_or_its_ipv6_64_network(ip: str, key: str) -> None:
     assert limits.client_key(ip) == key
+
+
+def _counts() -> dict[str, int]:
+    return dict(PublicRateLimit.objects.values_list("key", "hits"))
+
+
+def test_hit_all_counts_every_key_in_one_go() -> None:
+    limits.hit_all([("ip:203.0.113.7", THREE_PER_10_MIN), ("touchpoint:1", Limit(5, 600))], T0)
+    limits.hit_all([("ip:203.0.113.7", THREE_PER_10_MIN), ("touchpoint:1", Limit(5, 600))], T0)
+
+    assert _counts() == {"ip:203.0.113.7": 2, "touchpoint:1": 2}
+
+
+def test_hit_all_refused_by_one_key_keeps_no_hit_of_the_others() -> None:
+    limits.hit_all([("touchpoint:1", Limit(5, 600))], T0)
+    for _ in range(3):
+        limits.hit_all([("ip:a", THREE_PER_10_MIN)], T0)
+    before = _counts()
+
+    with pytest.raises(RateLimited) as refused:
+        # touchpoint:1 has a row to take back, touchpoint:2 would be a new one
+        limits.hit_all([("touchpoint:1", Limit(5, 600)), ("ip:a", THREE_PER_10_MIN), ("touchpoint:2", Limit(5, 600))],
+                       T0 + timedelta(seconds=10))
+
+    assert refused.value.retry_after == 590
+    assert _counts() == before == {"touchpoint:1": 1, "ip:a": 3}
+
+
+def test_hit_all_reports_the_first_full_key_in_the_order_given() -> None:
+    limits.hit_all([("a", Limit(1, 60)), ("b", Limit(1, 600))], T0)
+
+    with pytest.raises(RateLimited) as refused:
+        limits.hit_all([("b", Limit(1, 600)), ("a", Limit(1, 60))], T0 + timedelta(seconds=10))
+
+    assert refused.value.retry_after == 590
+    assert _counts() == {"a": 1, "b": 1}
+
+
+def test_hit_all_skips_limits_that_are_off() -> None:
+    limits.hit_all([("off", Limit.parse("0")), ("on", THREE_PER_10_MIN)], T0)
+
+    assert _counts() == {"on": 1}

@@ -68,7 +68,9 @@ def test_concurrent_submissions_share_a_transaction_and_each_gets_its_own_case_a
         link = services.link_for_token(raw)
         assert link is not None
         assert link.case_id == case.pk
-        assert Message.objects.get(case=case).recipient == f"khach{n}@example.com"
+        message = Message.objects.get(case=case)
+        assert message.recipient == f"khach{n}@example.com"
+        assert services.status_url(raw) in message.body  # each acknowledgement carries its own case's link
     assert CaseAccessLink.objects.count() == 8
     assert CaseEvent.objects.filter(kind=EventKind.CREATED).count() == 8
 

@@ -6,8 +6,8 @@ import pytest
 
 from conftest import MONDAY_10AM
 from kintsugi.accounts.models import Organisation
-from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind
-from kintsugi.lib.fastinsert import insert_rows
+from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind, Timer, TimerKind
+from kintsugi.lib.fastinsert import insert_rows, new
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,42 @@ def test_more_rows_than_one_statement_holds_are_all_written(org: Organisation, c
 def test_nothing_to_insert_runs_no_query(django_assert_num_queries: object) -> None:
     with django_assert_num_queries(0):  # type: ignore[operator]
         insert_rows([])
+
+
+def _same(built: object, expected: object) -> None:
+    def state(obj: object) -> dict[str, object]:
+        return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+    assert type(built) is type(expected)
+    assert state(built) == state(expected)
+    assert built._state.fields_cache == expected._state.fields_cache  # type: ignore[attr-defined]
+    assert (built._state.adding, built._state.db) == (True, None)  # type: ignore[attr-defined]
+
+
+def test_new_builds_the_object_the_constructor_builds(org: Organisation, case: Case) -> None:
+    unsaved = Customer(organisation=org, name="Chị Mai", created_at=MONDAY_10AM)
+    for model, values in [
+        (Case, {"organisation": org, "customer": unsaved, "location_id": case.location_id, "touchpoint": None,
+                "channel": "web", "severity": 4, "description": "Phòng bẩn", "created_at": MONDAY_10AM,
+                "updated_at": MONDAY_10AM}),
+        (Timer, {"case": case, "organisation_id": org.pk, "kind": TimerKind.FIRST_RESPONSE_BREACH,
+                 "due_at": MONDAY_10AM}),
+        (CaseEvent, {"case": case, "organisation_id": org.pk, "kind": EventKind.CREATED, "actor": None,
+                     "data": {"repeat_failure": False}, "created_at": MONDAY_10AM}),
+        (CaseEvent, {"case_id": case.pk, "organisation_id": org.pk, "kind": EventKind.NOTE,  # data: its default
+                     "created_at": MONDAY_10AM}),
+        (CustomerIdentity, {"organisation_id": org.pk, "customer": unsaved, "kind": "email", "value": "m@x.vn"}),
+    ]:
+        _same(new(model, **values), model(**values))
+
+
+def test_new_makes_a_fresh_default_for_each_object(case: Case) -> None:
+    one, two = (new(CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.NOTE)
+                for _ in range(2))
+    assert one.data == two.data == {}
+    assert one.data is not two.data
+
+
+def test_new_refuses_what_the_constructor_refuses(case: Case) -> None:
+    with pytest.raises(TypeError):
+        new(Timer, case=case, colour="red")

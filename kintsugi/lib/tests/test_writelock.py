@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,34 @@ def test_the_lock_is_released_when_the_block_fails(tmp_path: Path, monkeypatch: 
     assert other_process_can_lock(tmp_path / "kintsugi.sqlite3-write-lock")
     with serialised_writes():  # and this process can take it again
         pass
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL needs no writer queue")
+def test_a_thread_holding_the_queue_may_enter_it_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "kintsugi.sqlite3"))
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    lock_file = tmp_path / "kintsugi.sqlite3-write-lock"
+
+    with serialised_writes():
+        with serialised_writes():  # would wait for itself forever without the re-entry check
+            assert not other_process_can_lock(lock_file)
+        assert not other_process_can_lock(lock_file)  # still held: only the outer block releases it
+
+    assert other_process_can_lock(lock_file)
+
+
+def test_another_thread_waits_for_the_queue() -> None:
+    order: list[str] = []
+
+    def other() -> None:
+        with serialised_writes():
+            order.append("other")
+
+    with serialised_writes():
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(0.2)  # give it time to (wrongly) get in
+        order.append("holder")
+    thread.join(5)
+
+    assert order == ["holder", "other"]

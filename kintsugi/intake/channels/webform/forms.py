@@ -12,6 +12,7 @@ from kintsugi.cases.services import InvalidInput, normalise_email, normalise_pho
 from kintsugi.intake.forms import checked_photo
 from kintsugi.intake.photos import Photo
 from kintsugi.intake.services import MAX_CONTACT, MAX_PUBLIC_DESCRIPTION
+from kintsugi.lib.forms import SharedFieldsForm
 
 # The quick pick: how it felt, mapped to the case's severity (1, "minor", is left to staff).
 SEVERITY_CHOICES = [
@@ -25,7 +26,8 @@ DEFAULT_SEVERITY = 3
 HONEYPOT = "website"
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(SharedFieldsForm):
+    # Shared fields: one submission does not deep-copy eight fields; never change self.fields[...] here.
     description = forms.CharField(
         label=_("What happened?"),
         max_length=MAX_PUBLIC_DESCRIPTION,

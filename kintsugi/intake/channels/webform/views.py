@@ -36,7 +36,6 @@ def _form_url(touchpoint: Touchpoint, language: str) -> str:
 def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> ComplaintForm | HttpResponse:
     form = ComplaintForm(request.POST, request.FILES, country=touchpoint.location.country)
     ip = client_ip(request)
-    back = _form_url(touchpoint, language)
     try:
         if form.is_bot:
             # Pretend it worked, create nothing; the bot's tries still count against its allowance.
@@ -47,7 +46,7 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
         if form.photo_was_sent:
             wait = services.form_retry_after(touchpoint, ip)
             if wait:
-                return too_many(request, language, wait, back)
+                return too_many(request, language, wait, _form_url(touchpoint, language))
         if not form.is_valid():
             return form
         data = form.cleaned_data
@@ -57,7 +56,7 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
             photo=data["photo"], form_language=language, client_ip=ip,
         )
     except RateLimited as exc:
-        return too_many(request, language, exc.retry_after, back)
+        return too_many(request, language, exc.retry_after, _form_url(touchpoint, language))
     except InvalidInput as exc:
         form.add_error(None, exc.message)
         return form

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from kintsugi.lib.dbdatetime import adapter, build_adapter
+
+VALUES = [
+    datetime(2026, 11, 23, 9, 26, 0, 698962, tzinfo=UTC),
+    datetime(2026, 11, 23, 9, 26, 0, tzinfo=UTC),  # no microseconds: str() leaves them out, as Django's does
+    datetime(2026, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    datetime(2026, 11, 23, 16, 26, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),  # another zone: Django's own path
+    datetime(2026, 11, 23, 16, 26, tzinfo=timezone(timedelta(hours=7))),
+    None,
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_the_adapter_stores_what_djangos_adapter_stores(value: datetime | None) -> None:
+    assert adapter(connection.alias)(value) == connection.ops.adapt_datetimefield_value(value)
+
+
+def test_a_utc_value_is_stored_as_the_naive_utc_text_on_sqlite() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite stores date-times as text")
+    assert adapter(connection.alias)(datetime(2026, 11, 23, 9, 26, 0, 5, tzinfo=UTC)) == "2026-11-23 09:26:00.000005"
+
+
+def test_a_datetime_subclass_goes_through_djangos_adapter() -> None:
+    class Frozen(datetime):
+        pass
+
+    value = Frozen(2026, 11, 23, 9, 26, tzinfo=UTC)
+    assert adapter(connection.alias)(value) == connection.ops.adapt_datetimefield_value(value)
+
+
+def test_without_time_zone_support_the_adapter_is_djangos_own() -> None:
+    with override_settings(USE_TZ=False):
+        built = build_adapter(connection.alias)
+        assert built == connection.ops.adapt_datetimefield_value
