@@ -66,7 +66,11 @@ def before_resolving(case: Any, *, by: Any, at: datetime) -> None:
     if not suggested:
         return
     suggestion, option = suggested[0]
-    remedy = propose_remedy(case, kind=suggestion.kind, amount_minor=suggestion.amount, currency=currency, by=by,
+    amount = suggestion.amount
+    if suggestion.kind in ("refund", "partial_refund") and amount == 0:
+        # A refund's default is "the charge": the demo's bills were a few hundred thousand dong or baht.
+        amount = case.severity * (150_000 if currency == "VND" else 30_000)
+    remedy = propose_remedy(case, kind=suggestion.kind, amount_minor=amount, currency=currency, by=by,
                             option=option, at=at)
     if remedy.status == RemedyStatus.PENDING_APPROVAL:
         approver = User.objects.filter(organisation_id=case.organisation_id, role__in=[Role.SUPERVISOR,
