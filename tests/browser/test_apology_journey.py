@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.recovery import services_messages as messages
+from tests.browser.signin import sign_in
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -27,13 +26,6 @@ PARTS = {
     "prevention": "Từ hôm nay, trưởng ca sẽ kiểm tra từng phòng trước khi giao cho khách.",
     "regret": "Chúng tôi rất tiếc vì quý khách đã mất buổi tối nghỉ ngơi sau chuyến bay dài.",
 }
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])

@@ -11,14 +11,13 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone, translation
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from kintsugi.accounts.models import Location, Touchpoint, User
 from kintsugi.cases.models import Case, Category, SlaPolicy
+from tests.browser.signin import sign_in
 
 PASSWORD = "kintsugi-test"  # the cast's password (conftest.PASSWORD)
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -31,14 +30,6 @@ def tr(language: str, message: str) -> str:
     """`message` as the pages show it to someone reading `language`."""
     with translation.override(language):
         return translation.gettext(message)
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    """Start the browser signed in as `user` (journeys that are not about the login form skip it)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def mark_document(page: Page) -> None:
