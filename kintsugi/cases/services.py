@@ -1068,8 +1068,11 @@ def resolve(
 
 
 @transaction.atomic
-def reopen(case: Case, *, by: User | None, reason: str = "", at: datetime | None = None) -> Case:
-    """Reopen a resolved or closed case; its resolution clock continues where it stopped."""
+def reopen(
+    case: Case, *, by: User | None, reason: str = "", at: datetime | None = None, notification: str = "reopened"
+) -> Case:
+    """Reopen a resolved or closed case; its resolution clock continues where it stopped. The assignee is told
+    (as `notification`: a caller with a more telling reason names its own kind) unless they reopened it."""
     at = _now(at)
     _require_view(case, by)
     if case.is_open:
@@ -1078,7 +1081,7 @@ def reopen(case: Case, *, by: User | None, reason: str = "", at: datetime | None
     if case.assignee_id is not None and (by is None or case.assignee_id != by.pk):
         from kintsugi.comms.services import notify
 
-        notify([case.assignee_id], "reopened", case, at=at)
+        notify([case.assignee_id], notification, case, at=at)
     return case
 
 

@@ -323,7 +323,7 @@ def add_customer_message(
             cases.receive_message(case, body, at=at, channel=Channel.WEB)
             from kintsugi.recovery.services import reopen_after_customer_message
 
-            reopen_after_customer_message(case, at=at)  # writing on a resolved case means it is not over
+            reopen_after_customer_message(case, at=at)  # writing on a resolved or closed case: not over
             event = case.events.filter(kind=EventKind.MESSAGE_IN).order_by("-id").first()
             assert event is not None
             if checked is not None and stored is not None:

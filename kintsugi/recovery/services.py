@@ -315,16 +315,16 @@ def answer_follow_up(case: Case, *, happy: bool, at: datetime | None = None) -> 
     event = cases.record_event(case, EventKind.FOLLOW_UP_ANSWERED, by=None, at=at, visible=True,
                                data={"happy": happy})
     if not happy:
-        if not case.is_open:
-            cases.reopen(case, by=None, reason="follow_up_unhappy", at=at)
-        if case.assignee_id is not None:
+        if not case.is_open:  # one notification, the telling one, rather than "reopened" and "unhappy" both
+            cases.reopen(case, by=None, reason="follow_up_unhappy", at=at, notification="follow_up_unhappy")
+        elif case.assignee_id is not None:
             notify([case.assignee_id], "follow_up_unhappy", case, at=at)
     return event
 
 
 def reopen_after_customer_message(case: Case, *, at: datetime | None = None) -> None:
-    """A message from the customer's status page on a resolved case means it is not over: reopen it."""
-    if case.status == Status.RESOLVED:
+    """A message from the customer's status page on a resolved or closed case means it is not over: reopen it."""
+    if not case.is_open:
         cases.reopen(case, by=None, reason="customer_wrote", at=at)
 
 

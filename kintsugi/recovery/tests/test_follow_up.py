@@ -108,8 +108,9 @@ def test_a_no_reopens_the_case_and_tells_the_assignee(resolved: Case, agent: Use
     resolved.refresh_from_db()
     assert (resolved.status, resolved.is_open) == (Status.REOPENED, True)
     assert resolved.events.get(kind=EventKind.FOLLOW_UP_ANSWERED).data == {"happy": False}
-    kinds = set(Notification.objects.filter(user=agent).values_list("kind", flat=True))
-    assert "follow_up_unhappy" in kinds
+    # One notification, the telling one (not "reopened" as well).
+    assert list(Notification.objects.filter(user=agent, kind__in=["reopened", "follow_up_unhappy"])
+                .values_list("kind", flat=True)) == ["follow_up_unhappy"]
 
 
 def test_no_answer_without_a_question(resolved: Case) -> None:
@@ -130,6 +131,17 @@ def test_a_message_on_the_status_page_reopens_a_resolved_case(resolved: Case, ag
     resolved.refresh_from_db()
     assert resolved.status == Status.REOPENED
     assert Timer.objects.get(case=resolved, kind="follow_up").state == TimerState.CANCELLED
+    assert resolved.events.filter(kind=EventKind.REOPENED).get().data["reason"] == "customer_wrote"
+
+
+def test_a_message_on_the_status_page_reopens_a_closed_case_too(resolved: Case, agent: User) -> None:
+    cases.close_case(resolved, by=agent, at=RESOLVED_AT + timedelta(hours=1))
+    link, _raw = issue_link(resolved)
+
+    add_customer_message(link, "Vẫn chưa được hoàn tiền.", at=RESOLVED_AT + timedelta(hours=3))
+
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.is_open) == (Status.REOPENED, True)
     assert resolved.events.filter(kind=EventKind.REOPENED).get().data["reason"] == "customer_wrote"
 
 
