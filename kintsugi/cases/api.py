@@ -47,7 +47,8 @@ REFERENCE = re.compile(r"[A-Za-z0-9-]{1,20}")
 MAX_ID = 2**63 - 1
 
 
-def _principal(request: HttpRequest) -> ApiPrincipal:
+def request_principal(request: HttpRequest) -> ApiPrincipal:
+    """The authenticated token's principal (its user and scope), for every app's endpoints."""
     principal: ApiPrincipal = request.auth  # type: ignore[attr-defined]
     return principal
 
@@ -171,11 +172,12 @@ def serialise_event(event: CaseEvent) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- reads
 
 
-def _visible_case(request: HttpRequest, reference: str) -> Case:
-    """The case if the token's user may see it; the same 404 whether it is missing or out of their reach."""
+def visible_case(request: HttpRequest, reference: str) -> Case:
+    """The case if the token's user may see it; the same 404 whether it is missing or out of their reach. Every
+    app's case endpoints (recovery, remedies) fetch their case through this."""
     if REFERENCE.fullmatch(reference):
         try:
-            return access.get_case_for(_principal(request).user, reference)
+            return access.get_case_for(request_principal(request).user, reference)
         except Http404:
             pass
     raise ApiError(404, _("No such case."))
@@ -193,7 +195,7 @@ def _filtered(qs: QuerySet[Case], filters: CaseFilters, request: HttpRequest) ->
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.assignee == "me":
-        qs = qs.filter(assignee_id=_principal(request).user.pk)
+        qs = qs.filter(assignee_id=request_principal(request).user.pk)
     elif filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
@@ -221,7 +223,7 @@ def _list_query(
     request: HttpRequest, filters: CaseFilters, *, after_id: int | None = None
 ) -> QuerySet[Case]:
     """The cases of the list, newest first (not yet sliced)."""
-    qs = _filtered(access.visible_cases(_principal(request).user), filters, request)
+    qs = _filtered(access.visible_cases(request_principal(request).user), filters, request)
     if after_id is not None:
         qs = qs.filter(id__lt=after_id)
     return qs.order_by("-id")
@@ -232,7 +234,7 @@ def _list_statements(
 ) -> tuple[sqlcache.Compiled | None, sqlcache.Compiled | None]:
     """The page's statement and its customers' identities' statement, compiled once per user and filters
     (kintsugi.lib.sqlcache): the cursor's id is the only value that changes between calls."""
-    user = _principal(request).user
+    user = request_principal(request).user
     shape = tuple(sorted(filters.model_dump(exclude={"cursor"}).items()))
     key = ("api-cases", user.pk, user.organisation_id, access.location_scope(user), shape, has_cursor)
     markers = {"after_id": sqlcache.MARKER_IDS[0]} if has_cursor else {}
@@ -267,7 +269,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
     values: dict[str, Any] = {}
     if filters.cursor is not None:
         values["after_id"] = _cursor_id(filters.cursor)
-    if not access.is_staff_member(_principal(request).user):  # pragma: no cover - tokens belong to staff
+    if not access.is_staff_member(request_principal(request).user):  # pragma: no cover - tokens belong to staff
         return json_response({"items": [], "next_cursor": None})
     page, identities = _list_statements(request, filters, has_cursor=filters.cursor is not None)
     found = sqlcache.run(page, values) if page is not None else (
@@ -294,14 +296,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
 
 @router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, summary="Read a case")
 def get_case(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     return json_response(show_case(case))
 
 
 @router.get("/cases/{reference}/events", response={200: EventList, **ERRORS}, summary="The case's timeline")
 def list_events(request: HttpRequest, reference: str) -> HttpResponse:
     """Every event on the case's timeline, oldest first, internal notes included."""
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     return json_response({"items": [serialise_event(event) for event in selectors.timeline(case)]})
 
 
@@ -349,7 +351,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     The location defaults to the touchpoint's, else the token user's only location, else the organisation's only
     location; the language is detected from the description when not given.
     """
-    principal = _principal(request)
+    principal = request_principal(request)
     organisation = principal.organisation
     errors = []
     location = touchpoint = category = None
@@ -403,8 +405,8 @@ STATUS_EVENTS = (
 def create_event(request: HttpRequest, reference: str, payload: EventIn) -> HttpResponse:
     """`note`: an internal note. `reply`: a message to the customer, sent after commit. `status`: move the case
     to `status` (`body` is the reason); asking for the status it already has is a 409."""
-    case = _visible_case(request, reference)
-    user = _principal(request).user
+    case = visible_case(request, reference)
+    user = request_principal(request).user
     with transaction.atomic():
         if payload.type == "note":
             event = services.add_note(case, payload.body, by=user)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from pydantic import BaseModel, Field
 
-from kintsugi.cases.api import _principal, _visible_case, show_case
+from kintsugi.cases.api import request_principal, show_case, visible_case
 from kintsugi.cases.schemas import CaseOut, InputModel, Message, Storable
 from kintsugi.cases.services import resolve
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
@@ -59,7 +59,7 @@ def serialise_playbook(playbook: Playbook, *, is_default: bool, categories: list
 @router.get("/playbooks", response={200: PlaybookList, **ERRORS}, summary="The organisation's playbooks")
 def list_playbooks(request: HttpRequest) -> HttpResponse:
     """Every playbook of the token's organisation with its steps (names, guidance and phrases in en, vi, th)."""
-    organisation = _principal(request).user.organisation
+    organisation = request_principal(request).user.organisation
     assert organisation is not None
     settings: RecoverySettings = ensure_builtins(organisation)
     by_playbook: dict[int, list[str]] = {}
@@ -90,11 +90,11 @@ class ResolveIn(InputModel):
 def resolve_case(request: HttpRequest, reference: str, payload: ResolveIn) -> HttpResponse:
     """Refused with 409 `playbook_steps_open` (the open steps in `steps`) while a required step is open (the
     API's ServiceError handler writes that body, here and for a status change to `resolved`)."""
-    case = _visible_case(request, reference)
-    user = _principal(request).user
+    case = visible_case(request, reference)
+    user = request_principal(request).user
     with transaction.atomic():
         resolve(case, by=user, summary=payload.summary, override_reason=payload.override_reason)
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     return json_response(show_case(case))
 
 

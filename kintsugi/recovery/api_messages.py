@@ -12,7 +12,7 @@ from django.utils import translation
 from ninja import Router
 from pydantic import BaseModel, ConfigDict, Field
 
-from kintsugi.cases.api import _visible_case, serialise_event
+from kintsugi.cases.api import serialise_event, visible_case
 from kintsugi.cases.models import EventKind
 from kintsugi.cases.schemas import EventOut
 from kintsugi.lib.apiauth import ApiPrincipal
@@ -79,7 +79,7 @@ def create_apology(request: HttpRequest, reference: str, payload: ApologyIn) -> 
     """Compose the five parts (in the case's language, as written) and send them on the case's channel. Every
     required part must be written (else 400, nothing sent); lint warnings are counted in the event, never refused.
     The event's `data` holds `parts`, `seconds_since_complaint` and `warnings`."""
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     user = request.auth.user  # type: ignore[attr-defined]
     with transaction.atomic():
         message = send_apology(case, payload.parts.model_dump(), by=user,

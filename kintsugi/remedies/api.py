@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import User
-from kintsugi.cases.api import _visible_case
+from kintsugi.cases.api import visible_case
 from kintsugi.cases.schemas import InputModel, Storable
 from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
@@ -126,7 +126,7 @@ def _visible_remedy(request: HttpRequest, remedy_id: int) -> Remedy:
 
 @router.get("/cases/{reference}/remedies", response={200: RemedyList, **ERRORS}, summary="The case's remedies")
 def list_remedies(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     remedies = Remedy.objects.filter(case=case).select_related("requested_by", "decided_by").order_by("id")
     items = []
     for remedy in remedies:
@@ -139,7 +139,7 @@ def list_remedies(request: HttpRequest, reference: str) -> HttpResponse:
 def create_remedy(request: HttpRequest, reference: str, payload: RemedyIn) -> HttpResponse:
     """`granted` at once when within the caller's authority (per remedy, per case, per day), else
     `pending_approval`, and the case's supervisors and CX managers are notified."""
-    case = _visible_case(request, reference)
+    case = visible_case(request, reference)
     amount = _minor(payload.amount, payload.currency, "amount")
     value = None if payload.transaction_value is None else _minor(
         payload.transaction_value, payload.currency, "transaction_value")
