@@ -759,6 +759,7 @@ def _play(world: _World, customers: Sequence[CustomerPlan], plan: CasePlan) -> N
     timers = _Timers(case)
     for step in plan.steps:
         timers.fire(step.at)
+        _follow_up(case, step.at, now=world.now)
         timers.before(step)
         by: Any = _user(world, step.actor) if step.actor else None
         if step.kind == "ack":
@@ -790,6 +791,27 @@ def _play(world: _World, customers: Sequence[CustomerPlan], plan: CasePlan) -> N
         timers.last = step.at
     # Whatever fell due between the last step and now has fired too, as the timer loop would have done.
     timers.fire(world.now)
+    _follow_up(case, world.now, now=world.now)
+
+
+def _follow_up(case: Any, until: datetime, *, now: datetime) -> None:
+    """The follow-up after resolving, as the timer loop and the customer would have done it, up to `until` (the
+    next step of the story): sent when it fell due, and answered "all good" three hours later if that is before
+    `until` and more than two days ago (the last days' still await an answer). So starting the demo does not
+    send months of follow-ups at once, and the timeline stays in order."""
+    from kintsugi.cases import services
+    from kintsugi.cases.models import Timer, TimerKind, TimerState
+    from kintsugi.recovery.services import answer_follow_up
+
+    if case.is_open:  # a follow-up waits only on a resolved or closed case
+        return
+    due = Timer.objects.filter(case=case, kind=TimerKind.FOLLOW_UP, state=TimerState.PENDING, due_at__lte=until)
+    for timer in due:
+        Timer.objects.filter(pk=timer.pk).update(state=TimerState.DONE, fired_at=timer.due_at)
+        services.fire_timer(timer, at=timer.due_at)
+        answered = timer.due_at + timedelta(hours=3)
+        if answered <= until and answered <= now - timedelta(days=2):
+            answer_follow_up(case, happy=True, at=answered)
 
 
 def summary(organisation: Any) -> dict[str, Any]:

@@ -85,6 +85,18 @@ def test_demo_cases_are_written_in_vietnamese_thai_and_english(demo: dict[str, A
     assert "lorem" not in " ".join(cases.values_list("description", flat=True)).lower()
 
 
+def test_the_demo_history_has_sent_its_follow_ups_so_starting_it_sends_none(demo: dict[str, Any]) -> None:
+    from kintsugi.cases.models import Timer
+
+    overdue = Timer.objects.filter(case__organisation__slug=SLUG, kind="follow_up", state="pending", due_at__lte=NOW)
+    assert overdue.count() == 0
+    sent = CaseEvent.objects.filter(case__organisation__slug=SLUG, kind="follow_up_sent")
+    answered = CaseEvent.objects.filter(case__organisation__slug=SLUG, kind="follow_up_answered")
+    assert sent.count() > 0
+    assert 0 < answered.count() <= sent.count()
+    assert all(moment <= NOW for moment in sent.values_list("created_at", flat=True))
+
+
 def test_every_demo_case_has_a_reference_one_creation_and_a_timeline_in_order(demo: dict[str, Any]) -> None:
     cases = Case.objects.filter(organisation__slug=SLUG).annotate(
         created=Count("events", filter=Q(events__kind="created"))
