@@ -23,8 +23,9 @@ WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "
 
 def _clear_process_caches() -> None:
     from kintsugi.cases import api as cases_api
+    from kintsugi.cases import views as cases_views
     from kintsugi.comms import services as comms_services
-    from kintsugi.lib import apiauth
+    from kintsugi.lib import apiauth, fragments
     from kintsugi.recovery import selectors as recovery_selectors
 
     selectors.clear_caches()
@@ -33,6 +34,8 @@ def _clear_process_caches() -> None:
     apiauth.limiter.reset()
     cases_api._by_code.clear()
     comms_services._queue_is_the_database.cache_clear()
+    fragments.clear()
+    cases_views._valid_filters.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -529,6 +529,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--unloaded", type=float, default=None,
                         help="seconds of a one-connection run after each scenario, for service time (default 4)")
     parser.add_argument("--keep-data", action="store_true", help="keep the data directories afterwards")
+    parser.add_argument("--reuse-read-data", metavar="DIR", default=None,
+                        help="inbox/api-list: use a read database kept by an earlier --keep-data run")
     parser.add_argument("--quiet-wait", type=float, default=None,
                         help="seconds to wait for other processes to go quiet before each measurement "
                              "(default 15, --quick 3; 0 to skip)")
@@ -639,13 +641,23 @@ def main(argv: list[str] | None = None) -> int:
             report["scenarios"]["public-form"] = scenario_record(result, config, database_cases=0)
 
         if "inbox" in wanted or "api-list" in wanted:
-            data_dir = new_data_dir(stamp, "read")
-            data_dirs.append(data_dir)
-            env = bench_env(data_dir)
-            fixtures = fixture(env, "setup")
-            log(f"seeding {args.cases:,} cases ({args.open:,} open) into {data_dir.relative_to(ROOT)}")
-            seeded = fixture(env, "seed", "--cases", str(args.cases), "--open", str(args.open),
-                             "--events-per-case", str(args.events_per_case))
+            if args.reuse_read_data:
+                # A kept read database (--keep-data) and the fixtures it was built with: no setup, no seeding.
+                data_dir = Path(args.reuse_read_data).resolve()
+                env = bench_env(data_dir)
+                fixtures = json.loads((data_dir / "fixtures.json").read_text())
+                seeded = json.loads((data_dir / "seed.json").read_text())
+                log(f"reusing the seeded database in {data_dir}")
+            else:
+                data_dir = new_data_dir(stamp, "read")
+                data_dirs.append(data_dir)
+                env = bench_env(data_dir)
+                fixtures = fixture(env, "setup")
+                log(f"seeding {args.cases:,} cases ({args.open:,} open) into {data_dir.relative_to(ROOT)}")
+                seeded = fixture(env, "seed", "--cases", str(args.cases), "--open", str(args.open),
+                                 "--events-per-case", str(args.events_per_case))
+                (data_dir / "fixtures.json").write_text(json.dumps(fixtures))
+                (data_dir / "seed.json").write_text(json.dumps(seeded))
             report["seed"] = seeded
             log(f"seeded in {seeded['timings_s']['total_s']} s; database {seeded['database_mib']} MiB")
             probe_specs = []

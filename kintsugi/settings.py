@@ -158,7 +158,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kintsugi.lib.staticstorage.StaticStorage"
         )
     },
 }

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kintsugi.accounts.models import Location, Role, Touchpoint, User
+from kintsugi.lib import sqlcache
 
 if TYPE_CHECKING:
     from kintsugi.cases.models import Case, Customer
@@ -20,10 +21,21 @@ def location_scope(user: User) -> frozenset[int] | None:
     cached: frozenset[int] | bool | None = getattr(user, "_location_scope", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
-    ids = frozenset(user.locations.values_list("id", flat=True)) if user.pk else frozenset()
-    scope = ids or None
+    scope = _scope_of(user.pk) if user.pk else None
     user._location_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+def _scope_of(user_id: int) -> frozenset[int] | None:
+    """One compiled statement (every staff page asks this once per request; the ORM spent ~0.4 ms building it)."""
+    through = User.locations.through
+    compiled = sqlcache.compile_once(
+        ("location-scope",),
+        lambda user_id: through.objects.filter(user_id=user_id).values_list("location_id"),
+        {"user_id": sqlcache.MARKER_IDS[0]},
+    )
+    assert compiled is not None  # the user id is always a parameter
+    return frozenset(row[0] for row in sqlcache.run(compiled, {"user_id": user_id})) or None
 
 
 def is_staff_member(user: object) -> bool:

@@ -441,6 +441,7 @@ class _PreparedCase:
     year: int
     since: datetime  # the start of the repeat-failure window
     hint: str  # the language hint the detected language was based on ("" when the language was given)
+    created: CaseEvent  # its "created" event, built here (outside the write lock); repeat_failure set when written
     is_new_customer: bool = False
 
 
@@ -542,6 +543,11 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
         year=at.astimezone(calendar.tz).year,
         since=at - timedelta(days=organisation.repeat_failure_window_days),
         hint=hint,
+        created=new(
+            CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=by,
+            is_customer_visible=True, body=case.description, created_at=at,
+            data={"channel": case.channel, "severity": case.severity, "repeat_failure": False},
+        ),
     )
 
 
@@ -621,8 +627,8 @@ def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
                     customer.language = contact.language
                     fields.add("language")
         else:
-            customer = Customer(organisation=organisation, name=contact.name.strip()[:200],
-                                language=contact.language, created_at=at)
+            customer = new(Customer, organisation=organisation, name=contact.name.strip()[:200],
+                           language=contact.language, created_at=at)
             created.append(customer)
             p.is_new_customer = True
         for kind, value in p.identities.items():
@@ -637,7 +643,7 @@ def _attach_customers(batch: Sequence[_PreparedCase]) -> None:
             customer.save(update_fields=sorted(fields))
     if attach:
         insert_rows([
-            CustomerIdentity(organisation_id=customer.organisation_id, customer=customer, kind=kind, value=value)
+            new(CustomerIdentity, organisation_id=customer.organisation_id, customer=customer, kind=kind, value=value)
             for customer, kind, value in attach
         ])
     for customer, kind, value in attach:
@@ -705,17 +711,14 @@ def _open_prepared(batch: Sequence[_PreparedCase]) -> list[Case]:
     for p, repeat in zip(batch, repeats, strict=True):
         case = p.case
         case.is_repeat_failure = repeat
-        events.append(new(
-            CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=p.request.by,
-            is_customer_visible=True, body=case.description, created_at=case.created_at,
-            data={"channel": case.channel, "severity": case.severity, "repeat_failure": repeat},
-        ))
+        p.created.data["repeat_failure"] = repeat
+        events.append(p.created)
         if repeat:
             # The same escalation as _escalate, folded into the insert: priority up one level, on the timeline.
             old = case.priority
             case.priority = PRIORITY_UP[Priority(old)]
-            events.append(CaseEvent(
-                case=case, organisation_id=case.organisation_id, kind=EventKind.ESCALATED, actor=None,
+            events.append(new(
+                CaseEvent, case=case, organisation_id=case.organisation_id, kind=EventKind.ESCALATED, actor=None,
                 created_at=case.created_at, data={"reason": "repeat_failure", "from": old, "to": case.priority},
             ))
             escalated.append((case, case.created_at))

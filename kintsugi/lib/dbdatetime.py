@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
-__all__ = ["adapter", "build_adapter"]
+__all__ = ["adapter", "build_adapter", "build_reader", "reader"]
 
 
 def build_adapter(alias: str = "default") -> Callable[[datetime | None], Any]:
@@ -41,3 +41,31 @@ def build_adapter(alias: str = "default") -> Callable[[datetime | None], Any]:
 # One per database alias for the process: what it depends on (vendor, USE_TZ, the database's TIME_ZONE) is fixed
 # at start-up, and the fallback's behaviour is the same on every thread's connection.
 adapter = cache(build_adapter)
+
+
+def build_reader(alias: str = "default") -> Callable[[Any], datetime | None]:
+    """What `connections[alias].ops.convert_datetimefield_value` makes of a column's value, faster on SQLite in
+    UTC: the stored text is read with `datetime.fromisoformat` and made aware in UTC (Django parses it with a
+    regular expression, then checks and converts it, about five times slower; the inbox reads 200 a view)."""
+    connection = connections[alias]
+    convert: Callable[[Any, Any, Any], datetime | None] = getattr(connection.ops, "convert_datetimefield_value")  # noqa: B009 - SQLite's, untyped
+
+    def read(value: Any) -> datetime | None:
+        return convert(value, None, connection)
+
+    if connection.vendor != "sqlite" or not settings.USE_TZ or connection.timezone is not UTC:
+        return read
+
+    def read_utc(value: Any) -> datetime | None:
+        if type(value) is str:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return read(value)
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        return read(value)
+
+    return read_utc
+
+
+reader = cache(build_reader)

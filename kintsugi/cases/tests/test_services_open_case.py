@@ -415,3 +415,19 @@ def test_calendar_follows_changed_working_hours(org: Organisation, hanoi: Locati
 
     assert selectors.calendar_for(hanoi) is not cached
     assert selectors.calendar_for(hanoi).always_open is True
+
+
+def test_a_prepared_case_carries_its_created_event_built_before_the_write(
+    org: Organisation, hanoi: Location, agent: User,
+) -> None:
+    request = services.CaseRequest(by=agent, organisation=org, description="Nước nóng không chảy", channel="phone",
+                                   location=hanoi, language="vi", at=MONDAY_10AM)
+    prepared = services.prepare_case(request)
+    assert (prepared.created.kind, prepared.created.body, prepared.created.actor_id) == (
+        EventKind.CREATED, "Nước nóng không chảy", agent.pk)
+    assert prepared.created.pk is None
+    [case] = services.open_prepared_cases([prepared])
+    written = CaseEvent.objects.get(case=case, kind=EventKind.CREATED)
+    assert (written.body, written.actor_id, written.created_at, written.is_customer_visible) == (
+        "Nước nóng không chảy", agent.pk, MONDAY_10AM, True)
+    assert written.data == {"channel": "phone", "severity": 3, "repeat_failure": False}

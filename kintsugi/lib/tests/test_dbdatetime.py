@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from kintsugi.lib.dbdatetime import adapter, build_adapter
+from kintsugi.lib.dbdatetime import adapter, build_adapter, reader
 
 VALUES = [
     datetime(2026, 11, 23, 9, 26, 0, 698962, tzinfo=UTC),
@@ -42,3 +42,16 @@ def test_without_time_zone_support_the_adapter_is_djangos_own() -> None:
     with override_settings(USE_TZ=False):
         built = build_adapter(connection.alias)
         assert built == connection.ops.adapt_datetimefield_value
+
+
+STORED = ["2026-11-23 09:26:00.698962", "2026-11-23 09:26:00", "2026-01-01 00:00:00.000001",
+          "2026-11-23 16:26:00+07:00", None]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite stores date-times as text to convert")
+@pytest.mark.parametrize("value", STORED)
+def test_the_reader_reads_what_djangos_converter_reads(value: str | None) -> None:
+    expected = getattr(connection.ops, "convert_datetimefield_value")(value, None, connection)  # noqa: B009
+    found = reader(connection.alias)(value)
+    assert found == expected
+    assert (found.utcoffset() if found else None) == (expected.utcoffset() if expected else None)

@@ -94,3 +94,34 @@ def test_new_makes_a_fresh_default_for_each_object(case: Case) -> None:
 def test_new_refuses_what_the_constructor_refuses(case: Case) -> None:
     with pytest.raises(TypeError):
         new(Timer, case=case, colour="red")
+
+
+def test_new_runs_the_constructor_when_something_listens_for_its_signals(case: Case) -> None:
+    from django.db.models.signals import post_init
+
+    seen: list[object] = []
+
+    def listen(sender: type, instance: object, **kwargs: object) -> None:
+        seen.append(instance)
+
+    post_init.connect(listen, sender=Timer)
+    try:
+        timer = new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
+                    due_at=MONDAY_10AM)
+    finally:
+        post_init.disconnect(listen, sender=Timer)
+    assert seen == [timer]
+    other = new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
+                due_at=MONDAY_10AM)
+    assert seen == [timer]  # disconnected: the fast path again, unseen
+    assert other.kind == TimerKind.RESOLUTION_BREACH
+
+
+def test_new_builds_the_api_principals_models_as_their_constructors_do(org: Organisation) -> None:
+    from kintsugi.accounts.models import User
+
+    values = {"id": 42, "username": "api-bot", "organisation_id": org.pk, "is_active": True,
+              "date_joined": MONDAY_10AM}  # its default is the time of the call
+    _same(new(User, **values), User(**values))
+    fixed = {"id": org.pk, "name": org.name, "created_at": MONDAY_10AM}
+    _same(new(Organisation, **fixed), Organisation(**fixed))

@@ -91,3 +91,13 @@ def test_id_markers_and_several_datetimes(three: list[Case]) -> None:
     values = {"after_id": three[0].pk, "since": MONDAY_10AM, "now": MONDAY_10AM + timedelta(hours=1)}
     assert [row[0] for row in sqlcache.run(compiled, values)] == [three[1].pk]
     assert [row[0] for row in sqlcache.run(compiled, {**values, "after_id": 0})] == [three[0].pk, three[1].pk]
+
+
+@pytest.mark.parametrize("value", [0, 1, None, True, False, 2])
+def test_the_boolean_shortcut_converts_as_sqlites_converter(value: Any) -> None:
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    expected = DatabaseOperations.convert_booleanfield_value(None, value, None, None)  # type: ignore[arg-type]
+    found = sqlcache._sqlite_boolean(value)
+    assert found == expected
+    assert type(found) is type(expected)
