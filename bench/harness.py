@@ -86,7 +86,35 @@ def machine_info(python: str) -> dict[str, Any]:
     info["cpu_model"] = _cpu_model()
     info["mem_total_gib"] = _mem_total_gib()
     info["wrk"] = _wrk_version()
+    info["calibration_ms"] = cpu_speed(python)
     return info
+
+
+# A fixed pure-Python workload (dicts, strings, integers, calls: what a Django request is made of). Its best time
+# says how fast this virtual machine's cores are at the moment: the host lends them out, and their speed has been
+# seen to vary by 2x between one day and the next. Reported with every run, so figures can be compared.
+_CALIBRATION = """
+import json, time
+def work():
+    d = {}
+    for i in range(20000):
+        key = f"k{i % 500}"
+        d[key] = d.get(key, 0) + len(str(i)) * 3
+    return json.dumps(sorted(d.items())[:50])
+best = float("inf")
+for _ in range(15):
+    t = time.perf_counter(); work(); best = min(best, time.perf_counter() - t)
+print(round(best * 1000, 3))
+"""
+
+
+def cpu_speed(python: str) -> float | None:
+    """The calibration workload's best time in ms on one core (lower is faster)."""
+    out = subprocess.run([python, "-c", _CALIBRATION], capture_output=True, text=True, cwd=ROOT)
+    try:
+        return float(out.stdout.strip())
+    except ValueError:
+        return None
 
 
 def _cpu_model() -> str | None:
@@ -165,7 +193,7 @@ class LoadResult:
         lat = self.latency_ms
         return {"rps": round(self.rps, 1), "p50_ms": round(lat.get("p50", 0), 2),
                 "p99_ms": round(lat.get("p99", 0), 2), "errors": self.error_count,
-                "other_cores": self.cpu.get("other_cores")}
+                "other_cores": self.cpu.get("other_cores"), "steal_cores": self.cpu.get("steal_cores")}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -353,7 +381,7 @@ class ServerConfig:
         lat = self.latency_ms
         return {"rps": round(self.rps, 1), "p50_ms": round(lat.get("p50", 0), 2),
                 "p99_ms": round(lat.get("p99", 0), 2), "errors": self.error_count,
-                "other_cores": self.cpu.get("other_cores")}
+                "other_cores": self.cpu.get("other_cores"), "steal_cores": self.cpu.get("steal_cores")}
 
     def as_dict(self) -> dict[str, Any]:
         return {"label": self.label, "workers": self.workers, "blocking_threads": self.blocking_threads,
@@ -463,10 +491,11 @@ def http_request(
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _machine_ticks() -> tuple[int, int]:
+def _machine_ticks() -> tuple[int, int, int]:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields[:8]), idle
+    steal = fields[7] if len(fields) > 7 else 0  # time the hypervisor gave our virtual CPUs to someone else
+    return sum(fields[:8]), idle, steal
 
 
 def _pid_ticks(pids: list[int]) -> int:
@@ -491,7 +520,7 @@ class CpuMeter:
 
     server_pids: list[int]
     _t0: float = 0.0
-    _machine: tuple[int, int] = (0, 0)
+    _machine: tuple[int, int, int] = (0, 0, 0)
     _server: int = 0
     _children: float = 0.0
 
@@ -504,18 +533,21 @@ class CpuMeter:
 
     def stop(self) -> dict[str, float]:
         elapsed = max(1e-6, time.monotonic() - self._t0)
-        total, idle = _machine_ticks()
+        total, idle, steal = _machine_ticks()
         d_total = total - self._machine[0]
         d_idle = idle - self._machine[1]
         cores = os.cpu_count() or 1
         busy = cores * (d_total - d_idle) / d_total if d_total else 0.0
+        stolen = cores * (steal - self._machine[2]) / d_total if d_total else 0.0
         server = (_pid_ticks(self.server_pids) - self._server) / _TICK / elapsed
         loadgen = (_children_seconds() - self._children) / elapsed
         return {
             "cores_busy": round(busy, 2),
             "server_cores": round(server, 2),
             "loadgen_cores": round(loadgen, 2),
-            "other_cores": round(max(0.0, busy - server - loadgen), 2),
+            # Steal is counted as busy by the kernel: the host ran someone else on our cores.
+            "steal_cores": round(stolen, 2),
+            "other_cores": round(max(0.0, busy - server - loadgen - stolen), 2),
         }
 
 

@@ -47,6 +47,7 @@ from bench.harness import (
     LoadResult,
     Server,
     ServerConfig,
+    cpu_speed,
     ensure_wrk,
     http_request,
     log,
@@ -291,6 +292,8 @@ class Runner:
 
         if self.args.warmup > 0:
             drive(self.args.warmup, connections, threads)
+        # How fast the cores are right now (the host's speed varies): the figure to compare runs by.
+        self.report.setdefault("calibration_ms", {})[name] = cpu_speed(project_python())
         results: list[LoadResult] = []
         summary = None
         for round_no in range(rounds or self.args.rounds):
@@ -324,7 +327,8 @@ class Runner:
         log(f"{name} [{server.config.label}]: {result.rps:,.0f} req/s, p50 {lat.get('p50', 0):.1f} ms, "
             f"p90 {lat.get('p90', 0):.1f} ms, p99 {lat.get('p99', 0):.1f} ms, max {lat.get('max', 0):.1f} ms, "
             f"errors {result.error_count}; cores: server {result.cpu['server_cores']}, "
-            f"load {result.cpu['loadgen_cores']}, other {result.cpu['other_cores']}")
+            f"load {result.cpu['loadgen_cores']}, other {result.cpu['other_cores']}, "
+            f"stolen by the host {result.cpu.get('steal_cores', 0)}")
 
     def quiet(self, server: Server) -> dict[str, Any]:
         """Wait a little for other people's work on this machine to calm down before measuring."""
@@ -396,6 +400,11 @@ class Runner:
         if status != 200:
             raise RuntimeError(f"GET /cases/ with the supervisor's session answered {status} "
                                f"({response_headers.get('Location', '')}): {body[:300]!r}")
+        # A browser that reloads the inbox sends back the CSRF cookie the first page set.
+        csrf = re.search(r"csrftoken=([^;]+)", " ".join(v for k, v in response_headers.items()
+                                                         if k.lower() == "set-cookie"))
+        if csrf:
+            headers["Cookie"] = f"{cookie}; csrftoken={csrf.group(1)}"
         return self.load(server, "inbox", path="/cases/", method="GET", headers=headers, expect=200,
                          duration=duration or self.args.duration, profile=profile)
 

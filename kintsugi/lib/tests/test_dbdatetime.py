@@ -45,13 +45,36 @@ def test_without_time_zone_support_the_adapter_is_djangos_own() -> None:
 
 
 STORED = ["2026-11-23 09:26:00.698962", "2026-11-23 09:26:00", "2026-01-01 00:00:00.000001",
-          "2026-11-23 16:26:00+07:00", None]
+          "2026-11-23 16:26:00+07:00", None,
+          # What the driver hands over for a column declared "datetime": already parsed, naive (or aware).
+          datetime(2026, 11, 23, 9, 26, 0, 698962, tzinfo=UTC).replace(tzinfo=None),
+          datetime(2026, 1, 1, tzinfo=UTC).replace(tzinfo=None), datetime(2026, 11, 23, 16, 26, tzinfo=UTC),
+          datetime(2026, 11, 23, 16, 26, tzinfo=timezone(timedelta(hours=7)))]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite stores date-times as text to convert")
 @pytest.mark.parametrize("value", STORED)
-def test_the_reader_reads_what_djangos_converter_reads(value: str | None) -> None:
+def test_the_reader_reads_what_djangos_converter_reads(value: str | datetime | None) -> None:
     expected = getattr(connection.ops, "convert_datetimefield_value")(value, None, connection)  # noqa: B009
     found = reader(connection.alias)(value)
     assert found == expected
     assert (found.utcoffset() if found else None) == (expected.utcoffset() if expected else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite stores date-times as text to convert")
+def test_the_reader_reads_a_real_column_as_the_orm_does() -> None:
+    from kintsugi.accounts.models import Organisation
+
+    Organisation.objects.create(name="Lotus", slug="lotus")
+    column = Organisation._meta.get_field("created_at").column
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, datetime({column}) FROM accounts_organisation")
+        raw_declared, raw_text = cursor.fetchone()
+    assert type(raw_declared) is datetime  # the driver parsed it: the reader's fast path must take it
+    expected = Organisation.objects.values_list("created_at", flat=True).get()
+    found = reader(connection.alias)(raw_declared)
+    assert found == expected
+    assert found is not None
+    assert found.tzinfo is UTC
+    assert reader(connection.alias)(raw_text) == expected.replace(microsecond=0)
