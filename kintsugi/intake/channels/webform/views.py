@@ -60,7 +60,7 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
     except InvalidInput as exc:
         form.add_error(None, exc.message)
         return form
-    return see_other(reverse("public_ack", args=[raw, language]))
+    return see_other(services.token_path("public_ack", raw, language))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
