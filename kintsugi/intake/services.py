@@ -254,11 +254,12 @@ class _Submission:
 
 
 def _with_acknowledgement(submission: _Submission) -> _Submission:
-    acknowledgement = acknowledgement_for(
+    """The submission (fresh, not yet shared with the writer) with its acknowledgement worked out."""
+    submission.acknowledgement = acknowledgement_for(
         submission.prepared.case, status_url(submission.raw_token), email=submission.email,
         line_id=submission.line_id, zalo_id=submission.zalo_id, at=submission.at,
     )
-    return replace(submission, acknowledgement=acknowledgement)
+    return submission
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
