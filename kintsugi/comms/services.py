@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind, IdentityKind
 from kintsugi.comms.models import DeliveryStatus, Direction, Message, Notification
+from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, fill
 from kintsugi.comms.transports import SendError, get_transport
 from kintsugi.lib.fastinsert import insert_rows, new
+from kintsugi.lib.timeutil import due_phrase
 
 MAX_ATTEMPTS = 6
 SENDING_LEASE = timedelta(minutes=10)
@@ -341,13 +344,6 @@ def acknowledgement_for(
     at: datetime | None = None,
 ) -> Acknowledgement | None:
     """What queue_acknowledgement would queue for the case, short of its reference; None without a contact."""
-    from zoneinfo import ZoneInfo
-
-    from django.utils import translation
-
-    from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT
-    from kintsugi.lib.timeutil import due_phrase
-
     at = at or timezone.now()
     routes = [(Channel.EMAIL, email.strip()), (Channel.LINE, line_id.strip()), (Channel.ZALO, zalo_id.strip())]
     channel, recipient = next(((c, r) for c, r in routes if r), (None, ""))
@@ -373,8 +369,6 @@ def acknowledgement_for(
 def queue_acknowledgements(acknowledgements: Sequence[Acknowledgement | None]) -> list[Message | None]:
     """Queue these acknowledgements (their cases now written, with their references): the messages in one
     insert and their send tasks in another. Returns each one's message (None for None)."""
-    from kintsugi.comms.texts import fill
-
     messages: list[Message | None] = []
     for ack in acknowledgements:
         if ack is None:

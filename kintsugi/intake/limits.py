@@ -15,6 +15,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -49,6 +50,7 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text, and the same few clients come back
 def client_key(ip: str) -> str:
     """The key for a client address: the address for IPv4, its /64 network for IPv6 (one household or phone
     gets a whole /64, so counting single IPv6 addresses would limit nothing)."""

@@ -5,7 +5,9 @@ cases.services) and queues side effects after commit."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +49,41 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The shape of our own raw tokens (secrets.token_urlsafe(TOKEN_BYTES)): paths for them are built from templates.
+_TOKEN_LENGTH = len(secrets.token_urlsafe(TOKEN_BYTES))
+_TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{_TOKEN_LENGTH}}}")
+_MARKER = "kintsugi_token_marker_".ljust(_TOKEN_LENGTH, "0")
+_templates_lock = threading.Lock()
+_templates: dict[tuple[str, tuple[str, ...], str, object], str] = {}
+
+
+def token_path(name: str, raw_token: str, *args: str) -> str:
+    """reverse(name, args=[raw_token, *args]) for a URL whose first argument is a raw token. For a token shaped
+    like ours (letters, digits, "-" and "_", which the path takes as they are), the path reversed once per name,
+    other arguments, script prefix and URLconf, with a marker of the same shape where the token goes, is that
+    path with the token in the marker's place: about 10 us sooner than reverse(), which a submission calls
+    twice."""
+    if not _TOKEN_SHAPE.fullmatch(raw_token):
+        return reverse(name, args=[raw_token, *args])
+    key = (name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    template = _templates.get(key)
+    if template is None:
+        template = reverse(name, args=[_MARKER, *args])
+        if template.count(_MARKER) != 1:
+            template = ""  # the marker also elsewhere in the path: always reverse()
+        with _templates_lock:
+            if len(_templates) >= 1000:
+                _templates.clear()
+            _templates[key] = template
+    if not template:
+        return reverse(name, args=[raw_token, *args])
+    return template.replace(_MARKER, raw_token)
+
+
 def status_path(raw_token: str, language: str | None = None) -> str:
     if language:
-        return reverse("public_status_lang", args=[raw_token, language])
-    return reverse("public_status", args=[raw_token])
+        return token_path("public_status_lang", raw_token, language)
+    return token_path("public_status", raw_token)
 
 
 def status_url(raw_token: str) -> str:
@@ -221,11 +254,12 @@ class _Submission:
 
 
 def _with_acknowledgement(submission: _Submission) -> _Submission:
-    acknowledgement = acknowledgement_for(
+    """The submission (fresh, not yet shared with the writer) with its acknowledgement worked out."""
+    submission.acknowledgement = acknowledgement_for(
         submission.prepared.case, status_url(submission.raw_token), email=submission.email,
         line_id=submission.line_id, zalo_id=submission.zalo_id, at=submission.at,
     )
-    return replace(submission, acknowledgement=acknowledgement)
+    return submission
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:

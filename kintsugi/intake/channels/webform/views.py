@@ -9,12 +9,12 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kintsugi.accounts.models import Touchpoint
-from kintsugi.accounts.selectors import touchpoint_by_public_code
 from kintsugi.cases.services import InvalidInput
 from kintsugi.intake import services
 from kintsugi.intake.channels.webform.forms import ComplaintForm
 from kintsugi.intake.limits import RateLimited
 from kintsugi.intake.public import browser_language, language_links, not_found, render_public, too_many
+from kintsugi.intake.touchpoints import public_touchpoint
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -60,12 +60,12 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
     except InvalidInput as exc:
         form.add_error(None, exc.message)
         return form
-    return see_other(reverse("public_ack", args=[raw, language]))
+    return see_other(services.token_path("public_ack", raw, language))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def complaint_form(request: HttpRequest, public_code: str, lang: str | None = None) -> HttpResponse:
-    touchpoint = touchpoint_by_public_code(public_code)
+    touchpoint = public_touchpoint(public_code)
     language = lang or browser_language(request, touchpoint.location.languages if touchpoint else ())
     if touchpoint is None:
         return not_found(request, language)
@@ -89,7 +89,7 @@ def complaint_form(request: HttpRequest, public_code: str, lang: str | None = No
 @require_safe
 def complaint_sent(request: HttpRequest, public_code: str, lang: str) -> HttpResponse:
     """What a filled honeypot gets: thanks, and nothing else."""
-    touchpoint = touchpoint_by_public_code(public_code)
+    touchpoint = public_touchpoint(public_code)
     if touchpoint is None:
         return not_found(request, lang)
     return render_public(request, "intake/sent.html", {"brand": touchpoint.organisation.name}, language=lang)
