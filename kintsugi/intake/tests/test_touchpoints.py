@@ -168,7 +168,8 @@ def test_without_a_stamp_every_call_reads_the_touchpoint(
     DirectoryStamp.objects.all().delete()
     public_touchpoint(front_desk.public_code)
 
-    with django_assert_num_queries(2):
+    # SQLite reads the (missing) stamp, then the touchpoint; elsewhere nothing is ever kept, so no stamp is read.
+    with django_assert_num_queries(2 if connection.vendor == "sqlite" else 1):
         found = public_touchpoint(front_desk.public_code)
     assert_same(found, touchpoint_by_public_code(front_desk.public_code))
 
@@ -192,13 +193,14 @@ def expected_triggers() -> set[str]:
     }
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the stamp's triggers are SQLite's")
 @pytest.mark.django_db
 def test_migrate_left_every_trigger_and_a_stamp() -> None:
-    assert connection.vendor == "sqlite"
     assert trigger_names() >= expected_triggers()
     assert DirectoryStamp.objects.get(pk=touchpoints.STAMP_ID).stamp
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the stamp's triggers are SQLite's")
 @pytest.mark.django_db
 def test_installing_again_restores_a_dropped_trigger_and_changes_the_stamp() -> None:
     # What a migration that rebuilds a table does to its triggers; migrate's end installs them again.
@@ -213,6 +215,7 @@ def test_installing_again_restores_a_dropped_trigger_and_changes_the_stamp() -> 
     assert DirectoryStamp.objects.get().stamp != before
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the stamp's triggers are SQLite's")
 @pytest.mark.django_db
 def test_each_write_sets_a_new_random_stamp(org: Organisation) -> None:
     seen = {DirectoryStamp.objects.get().stamp}
@@ -223,6 +226,7 @@ def test_each_write_sets_a_new_random_stamp(org: Organisation) -> None:
     assert DirectoryStamp.objects.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the stamp's triggers are SQLite's")
 @pytest.mark.django_db
 def test_without_the_stamp_table_no_trigger_is_left_to_fail_writes() -> None:
     # Migrated back past intake 0002: its reverse drops the triggers before the table; so does migrate's end.

@@ -98,12 +98,16 @@ def test_thanks_draft_explains_what_the_customer_saw_in_their_language(
     complete_steps(case, by=agent)  # the rest of the playbook, done in person (not seen by the customer)
     cases.resolve(case, by=agent, summary="lý do nội bộ", at=case.created_at + timedelta(minutes=10))
     draft = draft_thanks(case, "vi")
-    day = case.created_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
+    # The days the customer saw each step, in the hotel's time zone: the first reply went out as the case opened,
+    # the resolution came ten minutes later (the next day, when the test runs just before midnight there).
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    started = case.created_at.astimezone(zone).strftime("%d/%m/%Y")
+    day = (case.created_at + timedelta(minutes=10)).astimezone(zone).strftime("%d/%m/%Y")
     assert draft == (
         "Kính gửi quý khách Nguyễn Thị Hoa,\n\n"
         "Cảm ơn quý khách đã cho chúng tôi biết về sự cố này và đã kiên nhẫn trong lúc chúng tôi khắc phục.\n\n"
         "Dưới đây là những việc chúng tôi đã làm:\n"
-        f"- Ngày {day}, chúng tôi bắt đầu xử lý phản ánh của quý khách.\n"
+        f"- Ngày {started}, chúng tôi bắt đầu xử lý phản ánh của quý khách.\n"
         "- Chúng tôi đã gửi lời xin lỗi, giải thích nguyên nhân và những thay đổi để sự cố không lặp lại.\n"
         "- Chúng tôi đã cập nhật tình hình cho quý khách qua 1 tin nhắn.\n"
         f"- Ngày {day}, chúng tôi đã khắc phục xong sự cố.\n\n"
