@@ -89,10 +89,12 @@ def _inbox_rows(rows: list[selectors.InboxRow], *, show_location: bool) -> SafeS
         "closed": escape(_("Closed")), "resolved": escape(_("Resolved")), "paused": escape(_("Paused")),
         "breached": escape(_("Breached")), "warning": escape(_("Due soon")),
         "uncategorised": escape(_("Uncategorised")), "unassigned": escape(_("Unassigned")),
+        # Not inside the f-strings below: xgettext does not look into them, so the catalogues would miss them.
+        "repeat": escape(_("Repeat failure")), "overdue": escape(_("Playbook step overdue")),
     }
     repeat = ('<span class="badge badge-repeat"><svg class="icon" aria-hidden="true"><use href="#i-repeat"/></svg>'
-              f'{escape(_("Repeat failure"))}</span>')
-    overdue = f'<span class="badge badge-step-overdue">{clock}{escape(_("Playbook step overdue"))}</span>'
+              f'{words["repeat"]}</span>')
+    overdue = f'<span class="badge badge-step-overdue">{clock}{words["overdue"]}</span>'
     url_before, url_after = _case_path_parts()
     html: list[str] = []
     for row in rows:
