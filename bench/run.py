@@ -235,6 +235,13 @@ def python_form_requests(host: str, cookie: str, codes: list[str], token: str, n
     return out
 
 
+def csrf_cookie(response_headers: dict[str, str]) -> str | None:
+    """The csrftoken cookie's value a response set, if it set one."""
+    set_cookie = " ".join(v for k, v in response_headers.items() if k.lower() == "set-cookie")
+    found = re.search(r"csrftoken=([^;]+)", set_cookie)
+    return found.group(1) if found else None
+
+
 class Runner:
     """Runs scenarios against one server with one load tool, and keeps what they measured."""
 
@@ -370,12 +377,11 @@ class Runner:
         codes = fixtures["public_codes"]
         status, response_headers, body = http_request(f"{server.base_url}/t/{codes[0]}/en/")
         match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-        set_cookie = " ".join(v for k, v in response_headers.items() if k.lower() == "set-cookie")
-        cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
+        cookie = csrf_cookie(response_headers)
         if status != 200 or match is None or cookie is None:
             raise RuntimeError(f"GET /t/{codes[0]}/en/ answered {status} without a CSRF token: {body[:300]!r}")
         token = match.group(1).decode()
-        headers = {"Cookie": f"csrftoken={cookie.group(1)}"}
+        headers = {"Cookie": f"csrftoken={cookie}"}
         bodies = form_bodies(token)
         status, response_headers, body = http_request(
             f"{server.base_url}/t/{codes[0]}/en/", method="POST",
@@ -401,10 +407,9 @@ class Runner:
             raise RuntimeError(f"GET /cases/ with the supervisor's session answered {status} "
                                f"({response_headers.get('Location', '')}): {body[:300]!r}")
         # A browser that reloads the inbox sends back the CSRF cookie the first page set.
-        csrf = re.search(r"csrftoken=([^;]+)", " ".join(v for k, v in response_headers.items()
-                                                         if k.lower() == "set-cookie"))
+        csrf = csrf_cookie(response_headers)
         if csrf:
-            headers["Cookie"] = f"{cookie}; csrftoken={csrf.group(1)}"
+            headers["Cookie"] = f"{cookie}; csrftoken={csrf}"
         return self.load(server, "inbox", path="/cases/", method="GET", headers=headers, expect=200,
                          duration=duration or self.args.duration, profile=profile)
 

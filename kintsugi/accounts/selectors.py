@@ -44,9 +44,16 @@ def touchpoint_by_public_code(code: str) -> Touchpoint | None:
     if row is None:
         return None
     a, b = len(_TOUCHPOINT), len(_TOUCHPOINT) + len(_LOCATION)
-    touchpoint = Touchpoint.from_db(compiled.db, _TOUCHPOINT, row[:a])
-    location = Location.from_db(compiled.db, _LOCATION, row[a:b])
-    organisation = Organisation.from_db(compiled.db, _ORGANISATION, row[b:])
+    return joined_touchpoint(
+        Touchpoint.from_db(compiled.db, _TOUCHPOINT, row[:a]),
+        Location.from_db(compiled.db, _LOCATION, row[a:b]),
+        Organisation.from_db(compiled.db, _ORGANISATION, row[b:]),
+    )
+
+
+def joined_touchpoint(touchpoint: Touchpoint, location: Location, organisation: Organisation) -> Touchpoint:
+    """The touchpoint with its location and organisation (and the location's organisation) set as if read with
+    select_related: what touchpoint_by_public_code and its per-process copies hand out."""
     Touchpoint.location.field.set_cached_value(touchpoint, location)
     Touchpoint.organisation.field.set_cached_value(touchpoint, organisation)
     Location.organisation.field.set_cached_value(location, organisation)

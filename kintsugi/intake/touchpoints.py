@@ -36,7 +36,7 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
 from kintsugi.accounts.models import Location, Organisation, Touchpoint
-from kintsugi.accounts.selectors import normalise_public_code, touchpoint_by_public_code
+from kintsugi.accounts.selectors import joined_touchpoint, normalise_public_code, touchpoint_by_public_code
 from kintsugi.intake.models import DirectoryStamp
 
 __all__ = ["MAX_ENTRIES", "TRACKED", "clear", "install_triggers", "public_touchpoint", "read_stamp", "trigger_names"]
@@ -145,13 +145,7 @@ class _Entry:
     organisation: _Kept
 
     def build(self) -> Touchpoint:
-        touchpoint: Touchpoint = self.touchpoint.copy()
-        location: Location = self.location.copy()
-        organisation: Organisation = self.organisation.copy()
-        Touchpoint.location.field.set_cached_value(touchpoint, location)
-        Touchpoint.organisation.field.set_cached_value(touchpoint, organisation)
-        Location.organisation.field.set_cached_value(location, organisation)
-        return touchpoint
+        return joined_touchpoint(self.touchpoint.copy(), self.location.copy(), self.organisation.copy())
 
 
 _lock = threading.Lock()
