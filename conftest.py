@@ -36,6 +36,8 @@ def _clear_process_caches() -> None:
     comms_services._queue_is_the_database.cache_clear()
     fragments.clear()
     cases_views._valid_filters.cache_clear()
+    cases_views._row_html.cache_clear()
+    cases_views._row_words.cache_clear()
 
 
 @pytest.fixture(autouse=True)

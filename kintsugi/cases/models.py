@@ -233,9 +233,14 @@ class Case(models.Model):
             models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=5), name="case_severity_1_5"),
         ]
         indexes = [
-            models.Index(fields=["organisation", "is_open", "sla_sort", "id"], name="case_inbox"),
-            models.Index(fields=["assignee", "is_open", "sla_sort", "id"], name="case_inbox_mine"),
-            models.Index(fields=["location", "is_open", "sla_sort", "id"], name="case_inbox_location"),
+            # The inbox's order. The trailing columns let every tab count be read from an index alone, never from
+            # the cases' rows: from case_inbox and case_inbox_mine, or case_inbox_location for staff scoped to
+            # some locations.
+            models.Index(fields=["organisation", "is_open", "sla_sort", "id", "assignee", "sla_warn_at"],
+                         name="case_inbox"),
+            models.Index(fields=["assignee", "is_open", "sla_sort", "id", "organisation"], name="case_inbox_mine"),
+            models.Index(fields=["location", "is_open", "sla_sort", "id", "assignee", "sla_warn_at", "organisation"],
+                         name="case_inbox_location"),
             models.Index(fields=["organisation", "-id"], name="case_recent"),
             models.Index(fields=["customer", "created_at"], name="case_customer_history"),
         ]

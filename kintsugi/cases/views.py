@@ -32,6 +32,7 @@ from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import CaseNewForm, DetailsForm, InboxFilterForm
 from kintsugi.cases.models import Case, Category, Channel, Customer, EventKind, Priority, Status
+from kintsugi.cases.shell import render_page
 from kintsugi.cases.templatetags.kintsugi_ui import (
     describe_event,
     initials_of,
@@ -74,83 +75,100 @@ def _categories(organisation_id: int | None, keep: int | None = None) -> list[Ca
 
 def _inbox_rows(rows: list[selectors.InboxRow], *, show_location: bool) -> SafeString:
     """The page's rows as one piece of HTML (the tbody's content). The inbox is the page staff reload all day;
-    written here, the 25 rows cost a tenth of what the template loop did. Every label is worked out once per
-    request, every value escaped; the markup is the one `cases/inbox.html`'s table expects."""
+    written here, the 25 rows cost a tenth of what the template loop did. What moves with the clock (the SLA
+    state, the relative time, an overdue step) is worked out per request; each row's HTML is kept per process
+    for those and the row's own values (`_row_html`), since the same rows come back on every reload."""
     now = timezone.now()
     zone = timezone.get_current_timezone()
     language = get_language() or "en"
-    statuses = {value: str(label) for value, label in Status.choices}
-    channels = {value: str(label) for value, label in Channel.choices}
-    priorities = {value: str(label) for value, label in Priority.choices}
-    severities: dict[int, str] = {}
-    unnamed, no_customer = _("Unnamed customer"), _("No customer details")
-    clock = '<svg class="icon" aria-hidden="true"><use href="#i-clock"/></svg>'
-    words = {
-        "closed": escape(_("Closed")), "resolved": escape(_("Resolved")), "paused": escape(_("Paused")),
-        "breached": escape(_("Breached")), "warning": escape(_("Due soon")),
-        "uncategorised": escape(_("Uncategorised")), "unassigned": escape(_("Unassigned")),
-        # Not inside the f-strings below: xgettext does not look into them, so the catalogues would miss them.
-        "repeat": escape(_("Repeat failure")), "overdue": escape(_("Playbook step overdue")),
-    }
-    repeat = ('<span class="badge badge-repeat"><svg class="icon" aria-hidden="true"><use href="#i-repeat"/></svg>'
-              f'{words["repeat"]}</span>')
-    overdue = f'<span class="badge badge-step-overdue">{clock}{words["overdue"]}</span>'
-    url_before, url_after = _case_path_parts()
     html: list[str] = []
     for row in rows:
         state = sla_state(row, now)
         moment = row.resolved_at if state == "stopped" else row.sla_running_due_at
-        iso = moment.astimezone(zone).isoformat() if moment is not None else ""  # as timezone.localtime
-        when = f'<time datetime="{iso}">{escape(relative(moment, now))}</time>'
-        if state == "stopped":
-            sla = (f'<span class="sla sla-stopped">{words["closed" if row.status == Status.CLOSED else "resolved"]}'
-                   f'{" " + when if iso else ""}</span>')
-        elif state == "paused":
-            sla = f'<span class="sla sla-paused">{clock}{words["paused"]}</span>'
-        else:
-            word = f'<span class="sla-word">{words[state]}</span>' if state in ("breached", "warning") else ""
-            sla = f'<span class="sla sla-{state}"><span class="sla-when">{clock} {when}</span>{word}</span>'
-        badges = ""
-        if row.priority != Priority.NORMAL:
-            badges += (f'<span class="badge priority-{escape(row.priority)}">'
-                       f'{escape(priorities.get(row.priority, row.priority))}</span>')
-        if row.is_repeat_failure:
-            badges += repeat
-        if row.is_open and row.playbook_due_at is not None and row.playbook_due_at <= now:
-            badges += overdue
-        who = no_customer if row.customer_id is None else row.customer_name or unnamed
-        where = ""
-        if show_location or row.touchpoint_name is None:
-            where += f'<span class="where-location">{escape(row.location_name)}</span>'
-        if row.touchpoint_name is not None:
-            where += f'<span class="where-touchpoint">{escape(row.touchpoint_name)}</span>'
-        category = row.category_label(language)
-        uncategorised = f'<span class="muted">{words["uncategorised"]}</span>'
-        category_html = escape(category) if category is not None else uncategorised
-        severity = severities.get(row.severity)
-        if severity is None:
-            severity = severities[row.severity] = severity_badge(row.severity)
-        assignee = row.assignee_name
-        html.append(
-            f'<tr class="inbox-row sla-row-{state}">'
-            f'<td class="col-sla">{sla}</td>'
-            f'<td class="col-case"><span class="case-line"><span class="case-ref">{escape(row.reference)}</span>'
-            f'{badges}</span>'
-            f'<a class="row-link" href="{url_before}{escape(row.reference)}{url_after}">'
-            f'<span class="case-subject">{escape(row.subject)}</span></a>'
-            f'<span class="case-customer">{escape(who)} · {escape(channels.get(row.channel, row.channel))}</span></td>'
-            f'<td class="col-where">{where}</td>'
-            f'<td class="col-category">{category_html}</td>'
-            f'<td class="col-severity">{severity}</td>'
-            f'<td class="col-status"><span class="badge status-{escape(row.status)}">'
-            f'{escape(statuses.get(row.status, row.status))}</span></td>'
-            f'<td class="col-assignee">'
-            + (f'<span class="avatar avatar-small" aria-hidden="true">{escape(initials_of(assignee))}</span>'
-               f'<span class="assignee-name">{escape(assignee)}</span>' if assignee
-               else f'<span class="muted">{words["unassigned"]}</span>')
-            + "</td></tr>\n"
-        )
-    return mark_safe("".join(html))  # built above from escaped values and fixed markup
+        # (ISO time in the page's zone, as timezone.localtime; the words)
+        when = (moment.astimezone(zone).isoformat(), relative(moment, now)) if moment is not None else None
+        overdue = row.is_open and row.playbook_due_at is not None and row.playbook_due_at <= now
+        html.append(_row_html(row, language, state, when, overdue, show_location))
+    return mark_safe("".join(html))  # built by _row_html from escaped values and fixed markup
+
+
+@lru_cache(maxsize=64)
+def _row_words(language: str) -> dict[str, Any]:
+    """The rows' fixed words and labels in `language` (the active one when called), escaped once."""
+    clock = '<svg class="icon" aria-hidden="true"><use href="#i-clock"/></svg>'
+    words: dict[str, Any] = {
+        "closed": escape(_("Closed")), "resolved": escape(_("Resolved")), "paused": escape(_("Paused")),
+        "breached": escape(_("Breached")), "warning": escape(_("Due soon")),
+        "uncategorised": escape(_("Uncategorised")), "unassigned": escape(_("Unassigned")),
+        "unnamed": _("Unnamed customer"), "no_customer": _("No customer details"), "clock": clock,
+        "statuses": {value: escape(str(label)) for value, label in Status.choices},
+        "channels": {value: str(label) for value, label in Channel.choices},
+        "priorities": {value: escape(str(label)) for value, label in Priority.choices},
+    }
+    # Not inside the f-strings below: xgettext does not look into them, so the catalogues would miss them.
+    repeat, overdue = escape(_("Repeat failure")), escape(_("Playbook step overdue"))
+    words["repeat"] = ('<span class="badge badge-repeat"><svg class="icon" aria-hidden="true">'
+                       f'<use href="#i-repeat"/></svg>{repeat}</span>')
+    words["overdue"] = f'<span class="badge badge-step-overdue">{clock}{overdue}</span>'
+    return words
+
+
+@lru_cache(maxsize=4096)
+def _row_html(row: selectors.InboxRow, language: str, state: str, when: tuple[str, str] | None, overdue: bool,
+              show_location: bool) -> str:
+    """One inbox row: a function of its arguments alone (the row's values, the language that is active when
+    it is called, and what moves with the clock), so it is kept for them. About 1 KB each."""
+    words = _row_words(language)
+    clock = words["clock"]
+    when_html = f'<time datetime="{when[0]}">{escape(when[1])}</time>' if when is not None else ""
+    if state == "stopped":
+        sla = (f'<span class="sla sla-stopped">{words["closed" if row.status == Status.CLOSED else "resolved"]}'
+               f'{" " + when_html if when is not None else ""}</span>')
+    elif state == "paused":
+        sla = f'<span class="sla sla-paused">{clock}{words["paused"]}</span>'
+    else:
+        word = f'<span class="sla-word">{words[state]}</span>' if state in ("breached", "warning") else ""
+        sla = f'<span class="sla sla-{state}"><span class="sla-when">{clock} {when_html}</span>{word}</span>'
+    badges = ""
+    if row.priority != Priority.NORMAL:
+        badges += (f'<span class="badge priority-{escape(row.priority)}">'
+                   f'{words["priorities"].get(row.priority) or escape(row.priority)}</span>')
+    if row.is_repeat_failure:
+        badges += words["repeat"]
+    if overdue:
+        badges += words["overdue"]
+    who = words["no_customer"] if row.customer_id is None else row.customer_name or words["unnamed"]
+    where = ""
+    if show_location or row.touchpoint_name is None:
+        where += f'<span class="where-location">{escape(row.location_name)}</span>'
+    if row.touchpoint_name is not None:
+        where += f'<span class="where-touchpoint">{escape(row.touchpoint_name)}</span>'
+    category = row.category_label(language)
+    category_html = (escape(category) if category is not None
+                     else f'<span class="muted">{words["uncategorised"]}</span>')
+    assignee = row.assignee_name
+    reference = escape(row.reference)
+    url_before, url_after = _case_path_parts()
+    return (
+        f'<tr class="inbox-row sla-row-{state}">'
+        f'<td class="col-sla">{sla}</td>'
+        f'<td class="col-case"><span class="case-line"><span class="case-ref">{reference}</span>'
+        f'{badges}</span>'
+        f'<a class="row-link" href="{url_before}{reference}{url_after}">'
+        f'<span class="case-subject">{escape(row.subject)}</span></a>'
+        f'<span class="case-customer">{escape(who)} · {escape(words["channels"].get(row.channel, row.channel))}'
+        '</span></td>'
+        f'<td class="col-where">{where}</td>'
+        f'<td class="col-category">{category_html}</td>'
+        f'<td class="col-severity">{severity_badge(row.severity)}</td>'
+        f'<td class="col-status"><span class="badge status-{escape(row.status)}">'
+        f'{words["statuses"].get(row.status) or escape(row.status)}</span></td>'
+        f'<td class="col-assignee">'
+        + (f'<span class="avatar avatar-small" aria-hidden="true">{escape(initials_of(assignee))}</span>'
+           f'<span class="assignee-name">{escape(assignee)}</span>' if assignee
+           else f'<span class="muted">{words["unassigned"]}</span>')
+        + "</td></tr>\n"
+    )
 
 
 @cache
@@ -192,17 +210,17 @@ def inbox(request: StaffRequest) -> HttpResponse:
             "next_href": _query(get, cursor=page.next_cursor) if page.next_cursor else "",
         },
     )
-    context: dict[str, Any] = {
-        "view": view, "nav": "inbox", "results_html": results,
-        "tabs_html": _inbox_tabs(request, view, selectors.inbox_counts(user), oob=partial),
-    }
-    if not partial:
-        context["filters_html"] = fragments.render(
-            "cases/inbox_filters.html",
-            {"view": view, "data": data, "locations": locations, "categories": categories},
-            derived=lambda: {"form": _filter_form(data, locations, categories), "filters": filters},
-        )
-    return render(request, "cases/inbox.html#results" if partial else "cases/inbox.html", context)
+    tabs = _inbox_tabs(request, view, selectors.inbox_counts(user), oob=partial)
+    if partial:
+        return render(request, "cases/inbox.html#results", {"results_html": results, "tabs_html": tabs})
+    filters_html = fragments.render(
+        "cases/inbox_filters.html",
+        {"view": view, "data": data, "locations": locations, "categories": categories},
+        derived=lambda: {"form": _filter_form(data, locations, categories), "filters": filters},
+    )
+    return render_page(request, "cases/inbox.html", {},
+                       {"tabs_html": tabs, "filters_html": filters_html, "results_html": results},
+                       user=user, nav="inbox")
 
 
 def _query(get: QueryDict, **changes: Any) -> str:

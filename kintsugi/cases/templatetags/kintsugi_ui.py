@@ -203,8 +203,16 @@ def topbar(context: template.Context) -> SafeString:
     """The staff pages' top bar (partials/topbar.html), through kintsugi.lib.fragments: rendered once per user's
     name, role and rights, page and language; the CSRF token, the path to come back to and the bell (its count
     is live) are filled in on every request."""
-    user = context["user"]
     request = context.get("request")
+    return topbar_html(
+        context["user"], nav=str(context.get("nav") or ""), csrf_token=str(context.get("csrf_token") or ""),
+        next_path=request.get_full_path() if request is not None else "",
+    )
+
+
+def topbar_html(user: User, *, nav: str, csrf_token: str, next_path: str) -> SafeString:
+    """The top bar for `user` on the page `nav`, as the topbar tag renders it (for views that build their page
+    from kept fragments, kintsugi.cases.shell)."""
     values = {
         "user_name": user.display_name,
         "initials": initials_of(user.display_name),
@@ -212,12 +220,12 @@ def topbar(context: template.Context) -> SafeString:
         "is_staff": bool(user.is_staff),
         "is_supervisor": user.is_supervisor_or_above,
         "is_manager": user.role in {Role.CX_MANAGER, Role.ADMIN},
-        "nav": str(context.get("nav") or ""),
+        "nav": nav,
         "language_choices": _LANGUAGE_CHOICES,
     }
     holes = {
-        "csrf_token": str(context.get("csrf_token") or ""),
-        "next_path": request.get_full_path() if request is not None else "",
+        "csrf_token": csrf_token,
+        "next_path": next_path,
         "bell": fragments.render("partials/bell.html", {"unread": unread_notifications(user)}),
     }
     return fragments.render("partials/topbar.html", values, holes)

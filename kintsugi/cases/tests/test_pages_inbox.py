@@ -557,3 +557,23 @@ def test_every_inbox_statement_finds_its_markers(
     selectors.inbox_counts(supervisor)
     assert len(results) == 2 * len(selectors.INBOX_VIEWS) + 1
     assert None not in results
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner output")
+@pytest.mark.parametrize("who", ["supervisor", "agent"])
+def test_every_tab_count_reads_an_index_alone(
+    request: pytest.FixtureRequest, who: str, mixed: dict[str, Case]
+) -> None:
+    """The tab counts run on every inbox load over the organisation's open cases: each view's count must be
+    answered from a covering index, without reading a case row."""
+    user = request.getfixturevalue(who)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.inbox_counts(user)
+    (sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    with connection.cursor() as db:
+        db.execute("EXPLAIN QUERY PLAN " + sql)
+        searches = [str(row[-1]) for row in db.fetchall() if "cases_case" in str(row[-1])]
+    assert len(searches) == len(selectors.INBOX_COUNTED_VIEWS)
+    assert all("USING COVERING INDEX case_inbox" in search for search in searches), searches
+    if who == "supervisor":  # not every open case of the organisation for their own few
+        assert "case_inbox_mine" in searches[selectors.INBOX_COUNTED_VIEWS.index("mine")]
