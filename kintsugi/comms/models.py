@@ -72,7 +72,9 @@ class NotificationKind(models.TextChoices):
 
 class Notification(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(  # notification_unread
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True)
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
