@@ -64,7 +64,8 @@ OUT = BENCH / "out"
 RESULTS = BENCH / "results"
 SECRET_KEY = "bench-only-fixed-secret-key-not-for-production-7f3a9c1e5b2d4f6a8c0e"
 SCENARIOS = ("create", "public-form", "inbox", "api-list")
-# The best granian settings found by --sweep on the 2-core machine (see docs/performance.md).
+# Two workers of eight threads, as `make run` serves (docs/performance.md, "Granian settings"): writes need the
+# threads to batch; reads compute three at a time per worker (settings.READ_CONCURRENCY), which keeps their p99.
 DEFAULT_SERVER = ServerConfig(workers=2, blocking_threads=8, backpressure=16)
 SWEEP = [
     ServerConfig(workers=2),  # granian's defaults: backpressure 512 and 256 blocking threads per worker

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 # kintsugi.lib.middleware: Django's session, CSRF, auth, messages and HTMX middleware, skipped for /api/ requests
 # (token-authenticated JSON needs none of them).
 MIDDLEWARE = [
+    "kintsugi.lib.middleware.ReadGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kintsugi.lib.middleware.SessionMiddleware",
@@ -195,6 +196,10 @@ elif "smtp" in EMAIL_BACKEND_PATH:
     }
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kintsugi.local")
+
+# Reads (GET, HEAD) computing at once in one web process; more wait their turn (kintsugi.lib.middleware). With
+# `make run`'s 8 threads per worker this keeps page latency even while writes still batch. 0: no limit.
+READ_CONCURRENCY = int(os.environ.get("WEB_READ_CONCURRENCY", "3"))
 
 # API
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from kintsugi.api import api
 
+# The public pages (QR form, status page) come first: a customer's submission is matched before the staff
+# pages' patterns are tried, and none of their patterns overlap.
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", include("kintsugi.intake.urls")),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
     path("", include("kintsugi.accounts.urls")),
     path("", include("kintsugi.cases.urls")),
-    path("", include("kintsugi.intake.urls")),
     path("", include("kintsugi.recovery.urls")),
     path("", include("kintsugi.remedies.urls")),
 ]

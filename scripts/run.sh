@@ -13,7 +13,7 @@ export VENV="${VENV:-.venv}"
 BIND_HOST="${BIND_HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 WEB_WORKERS="${WEB_WORKERS:-2}"
-WEB_THREADS="${WEB_THREADS:-8}"   # request threads per worker
+WEB_THREADS="${WEB_THREADS:-8}"   # request threads per worker; reads compute 3 at a time (READ_CONCURRENCY)
 export PORT   # settings read it for SITE_URL
 PY="$VENV/bin/python"
 
