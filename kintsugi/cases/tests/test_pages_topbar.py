@@ -44,7 +44,8 @@ def test_the_current_page_is_marked_and_the_language_switcher_comes_back_to_it(c
                                                                                 supervisor: User) -> None:
     login(client, supervisor)
     inbox = topbar(client, "/cases/?view=mine&severity=3")
-    assert re.search(r'href="/cases/" class="nav-link" aria-current="page"', inbox)
+    # Named for screen readers: on a narrow phone the link shows only its icon.
+    assert re.search(r'href="/cases/" class="nav-link" aria-label="Inbox" aria-current="page"', inbox)
     assert '<input type="hidden" name="next" value="/cases/?view=mine&amp;severity=3">' in inbox
     new = topbar(client, "/cases/new/")
     assert re.search(r'href="/cases/new/" class="nav-link nav-cta" aria-current="page"', new)
