@@ -9,20 +9,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def refresh_statistics(apps: object, schema_editor: object) -> None:
-    """Where the database keeps planner statistics (SQLite's sqlite_stat1, written by ANALYZE), renew them for
-    the tables whose indexes changed: stale rows for some indexes and none for the new ones mislead the planner
-    (the API's case list sorted a million rows instead of reading case_recent in order)."""
-    connection = schema_editor.connection  # type: ignore[attr-defined]
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL keeps statistics per column, and autovacuum renews them
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-        if cursor.fetchone() is None:
-            return
-        for table in ('cases_case', 'cases_caseevent', 'cases_customeridentity'):
-            cursor.execute(f'ANALYZE "{table}"')
+from kintsugi.lib.plannerstats import refresh_statistics
 
 
 class Migration(migrations.Migration):
@@ -94,5 +81,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(refresh_statistics, migrations.RunPython.noop),
+        migrations.RunPython(
+            refresh_statistics("cases_case", "cases_caseevent", "cases_customeridentity"), migrations.RunPython.noop
+        ),
     ]
