@@ -5,11 +5,13 @@ Thai- and an English-speaking customer. State is built through the services, so 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 
@@ -54,6 +56,23 @@ def _english_outside_requests() -> Iterator[None]:
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+def query_plan(sql: str) -> list[str]:
+    """SQLite's EXPLAIN QUERY PLAN for a captured statement (its values inlined): one line per step."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return [str(row[-1]) for row in cursor.fetchall()]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll `condition` every 5 ms until it holds; fail after `timeout` seconds."""
+    done = threading.Event()
+    for _ in range(int(timeout / 0.005)):
+        if condition():
+            return
+        done.wait(0.005)
+    raise AssertionError("timed out waiting for the threads")
 
 
 def make_staff(org: Organisation, username: str, role: str, *, locations: list[Location] | None = None,

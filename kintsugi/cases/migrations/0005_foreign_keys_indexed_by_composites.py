@@ -12,6 +12,17 @@ from django.db import migrations, models
 from kintsugi.lib.plannerstats import refresh_statistics
 
 
+# (table, column, Django's name for the foreign key's own index: the same on SQLite and PostgreSQL)
+DROPPED = [
+    ("cases_case", "assignee_id", "cases_case_assignee_id_28343c2e"),
+    ("cases_case", "customer_id", "cases_case_customer_id_3e0cf925"),
+    ("cases_case", "location_id", "cases_case_location_id_da7f69d0"),
+    ("cases_case", "organisation_id", "cases_case_organisation_id_dac38ff3"),
+    ("cases_caseevent", "case_id", "cases_caseevent_case_id_6c6031ac"),
+    ("cases_customeridentity", "organisation_id", "cases_customeridentity_organisation_id_d4c9b453"),
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -56,32 +67,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[
                 migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_case_assignee_id_28343c2e"',
-                    reverse_sql='CREATE INDEX "cases_case_assignee_id_28343c2e" ON "cases_case" ("assignee_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_case_customer_id_3e0cf925"',
-                    reverse_sql='CREATE INDEX "cases_case_customer_id_3e0cf925" ON "cases_case" ("customer_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_case_location_id_da7f69d0"',
-                    reverse_sql='CREATE INDEX "cases_case_location_id_da7f69d0" ON "cases_case" ("location_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_case_organisation_id_dac38ff3"',
-                    reverse_sql='CREATE INDEX "cases_case_organisation_id_dac38ff3" ON "cases_case" ("organisation_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_caseevent_case_id_6c6031ac"',
-                    reverse_sql='CREATE INDEX "cases_caseevent_case_id_6c6031ac" ON "cases_caseevent" ("case_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_customeridentity_organisation_id_d4c9b453"',
-                    reverse_sql='CREATE INDEX "cases_customeridentity_organisation_id_d4c9b453" ON "cases_customeridentity" ("organisation_id")',
-                ),
+                    f'DROP INDEX IF EXISTS "{name}"', reverse_sql=f'CREATE INDEX "{name}" ON "{table}" ("{column}")'
+                )
+                for table, column, name in DROPPED
             ],
         ),
-        migrations.RunPython(
-            refresh_statistics("cases_case", "cases_caseevent", "cases_customeridentity"), migrations.RunPython.noop
-        ),
+        migrations.RunPython(refresh_statistics(*dict.fromkeys(t for t, _c, _n in DROPPED)), migrations.RunPython.noop),
     ]

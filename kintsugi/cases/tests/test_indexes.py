@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import query_plan
 from kintsugi.accounts.models import ApiToken, User
 from kintsugi.cases.models import Case
 
@@ -73,8 +74,6 @@ def test_the_api_list_reads_the_newest_cases_in_index_order(
         response = client.get("/api/v1/cases?limit=25", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 200
     sql = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "cases_case"'))
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        plan = [str(row[-1]) for row in cursor.fetchall()]
+    plan = query_plan(sql)
     assert any("USING INDEX case_recent" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import MONDAY_10AM, login
+from conftest import MONDAY_10AM, login, query_plan
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import selectors, services, views
 from kintsugi.cases.models import Case, Category, Channel, Customer, SlaPolicy
@@ -414,9 +414,7 @@ def test_default_inbox_query_uses_the_case_inbox_index(supervisor: User, seven: 
         with CaptureQueriesContext(connection) as queries:
             selectors.inbox_page(supervisor, view="open", filters={}, cursor=cursor, limit=3)
         sql = next(q["sql"] for q in queries.captured_queries if "FROM \"cases_case\"" in q["sql"])
-        with connection.cursor() as db:
-            db.execute("EXPLAIN QUERY PLAN " + sql)
-            plan = " ".join(str(row[-1]) for row in db.fetchall())
+        plan = " ".join(query_plan(sql))
         assert "USING INDEX case_inbox " in plan + " "
         assert "TEMP B-TREE" not in plan
 
@@ -570,9 +568,7 @@ def test_every_tab_count_reads_an_index_alone(
     with CaptureQueriesContext(connection) as queries:
         selectors.inbox_counts(user)
     (sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
-    with connection.cursor() as db:
-        db.execute("EXPLAIN QUERY PLAN " + sql)
-        searches = [str(row[-1]) for row in db.fetchall() if "cases_case" in str(row[-1])]
+    searches = [step for step in query_plan(sql) if "cases_case" in step]
     assert len(searches) == len(selectors.INBOX_COUNTED_VIEWS)
     assert all("USING COVERING INDEX case_inbox" in search for search in searches), searches
     if who == "supervisor":  # not every open case of the organisation for their own few

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection
 
-from conftest import MONDAY_10AM
+from conftest import MONDAY_10AM, wait_until
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import selectors, services, triage
@@ -316,15 +316,6 @@ def run_threads(
     for thread in [first, *others]:
         thread.join(10)
     return results
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    done = threading.Event()
-    for _ in range(int(timeout / 0.005)):
-        if condition():
-            return
-        done.wait(0.005)
-    raise AssertionError("timed out waiting for the threads")
 
 
 @pytest.fixture

@@ -10,15 +10,8 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
+from conftest import wait_until
 from kintsugi.lib.middleware import FairGate, ReadGateMiddleware
-
-
-def _wait_until(condition: object, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.001)
 
 
 def test_a_gate_serves_its_waiters_in_the_order_they_came() -> None:
@@ -36,7 +29,7 @@ def test_a_gate_serves_its_waiters_in_the_order_they_came() -> None:
         thread = threading.Thread(target=wait, args=(n,))
         thread.start()
         threads.append(thread)
-        _wait_until(lambda n=n: len(gate._waiters) == n + 1)  # queued before the next one comes
+        wait_until(lambda: len(gate._waiters) == len(threads))  # queued before the next one comes
     gate.release()
     for thread in threads:
         thread.join(5)
@@ -56,7 +49,7 @@ def test_a_freed_place_goes_to_the_waiter_not_to_a_late_comer() -> None:
 
     thread = threading.Thread(target=waiter)
     thread.start()
-    _wait_until(lambda: len(gate._waiters) == 1)
+    wait_until(lambda: len(gate._waiters) == 1)
     gate.release()
     gate.acquire()  # arrives after the waiter: threading.Semaphore would let it take the place first
     order.append("late comer")
