@@ -1,0 +1,112 @@
+"""Checkpoint SQLite's write-ahead log from a background thread, not inside the transaction that fills it.
+
+In WAL mode every commit appends pages to the log, and by default the commit that takes the log past 1,000
+pages also copies the log back into the database file and syncs both to disk (the automatic checkpoint). That
+transaction holds the database's only write lock all the while, so every writer queued behind it waits too.
+Measured on a case-creating request: 0.2 ms of CPU per case goes to checkpoints run that way, plus the syncs.
+
+Instead, each process that opens a file database starts one daemon thread with a connection of its own. Every
+`interval` seconds it asks SQLite whether anyone committed since it last looked (`PRAGMA data_version`, read
+from shared memory, a few microseconds) and if so runs a PASSIVE checkpoint: it copies what it can without
+waiting for readers or writers and never takes the write lock, and SQLite's C code releases the interpreter
+lock while it works. A log checkpointed that often stays small, which also keeps readers' page lookups in it
+cheap; a writer that finds it fully copied starts it again from the top.
+
+The connections' own automatic checkpoint stays on at a high mark (settings: `wal_autocheckpoint`) as a safety
+net, should this thread ever stop. PostgreSQL and in-memory databases (the tests') have no log: nothing starts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import sqlite3
+import threading
+from typing import Any
+
+__all__ = ["Checkpointer", "on_connection_created", "start_for", "stop_all"]
+
+log = logging.getLogger(__name__)
+
+_guard = threading.Lock()
+# (process id, database path) -> its thread: threads do not survive a fork, so each forked web worker starts its own.
+_running: dict[tuple[int, str], Checkpointer] = {}
+
+
+class Checkpointer(threading.Thread):
+    """A daemon thread that checkpoints one database's write-ahead log whenever it changed."""
+
+    def __init__(self, path: str, interval: float) -> None:
+        super().__init__(name=f"wal-checkpoint {os.path.basename(path)}", daemon=True)
+        self.path = path
+        self.interval = interval
+        self.checkpoints = 0  # how many it ran, for the tests and the curious
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        connection: sqlite3.Connection | None = None
+        seen: Any = None
+        failing = False
+        while not self._stop_event.wait(self.interval):
+            try:
+                if connection is None:
+                    # autocommit; never waits on a lock: a checkpoint that cannot run now runs next time
+                    connection = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
+                version = connection.execute("PRAGMA data_version").fetchone()[0]
+                if version == seen:
+                    continue
+                busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if not busy:
+                    seen = version
+                    self.checkpoints += 1
+                failing = False
+            except sqlite3.Error as error:
+                if not failing:  # once per spell of failures, not every interval
+                    log.warning("Background WAL checkpoint of %s failed: %s", self.path, error)
+                failing = True
+                if connection is not None:
+                    connection.close()
+                    connection = None
+        if connection is not None:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+
+def start_for(path: str, interval: float) -> Checkpointer | None:
+    """The running checkpointer of this process for the database at `path`, started if need be (None when
+    `interval` is 0: switched off)."""
+    if interval <= 0:
+        return None
+    key = (os.getpid(), path)
+    with _guard:
+        thread = _running.get(key)
+        if thread is None or not thread.is_alive():
+            if not _running:  # the first of this process: let a checkpoint under way finish at exit
+                atexit.unregister(stop_all)
+                atexit.register(stop_all)
+            thread = _running[key] = Checkpointer(path, interval)
+            thread.start()
+    return thread
+
+
+def on_connection_created(sender: object, connection: Any, **kwargs: object) -> None:
+    """Django's connection_created signal: start the checkpointer of a file SQLite database (once per process)."""
+    from django.conf import settings
+
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    start_for(str(connection.settings_dict["NAME"]), float(getattr(settings, "SQLITE_CHECKPOINT_INTERVAL", 0)))
+
+
+def stop_all() -> None:
+    """Stop this process's checkpointers and wait for them (tests)."""
+    with _guard:
+        threads = [thread for (pid, _path), thread in _running.items() if pid == os.getpid()]
+        _running.clear()
+    for thread in threads:
+        thread.stop()
+    for thread in threads:
+        thread.join()
