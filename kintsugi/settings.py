@@ -106,7 +106,7 @@ def database_from_url(url: str) -> dict[str, object]:
     }
 
 
-# Seconds between a process's looks at the SQLite log; it checkpoints it when anyone committed since
+# Seconds between a web process's looks at the SQLite log; it checkpoints it when anyone committed since
 # (kintsugi.lib.checkpointer), so no request's transaction pays for it. 0: SQLite's own automatic checkpoints.
 SQLITE_CHECKPOINT_INTERVAL = float(os.environ.get("SQLITE_CHECKPOINT_INTERVAL", "0.1"))
 
@@ -124,10 +124,7 @@ else:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-                    "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON; "
-                    # The log is checkpointed in the background (SQLITE_CHECKPOINT_INTERVAL above); a commit
-                    # checkpoints it only past 10,000 pages (40 MB), should that thread ever stop.
-                    f"PRAGMA wal_autocheckpoint={10000 if SQLITE_CHECKPOINT_INTERVAL > 0 else 1000};"
+                    "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;"
                 ),
             },
             "CONN_MAX_AGE": 600,

@@ -6,15 +6,20 @@ transaction holds the database's only write lock all the while, so every writer 
 On a database of a million cases, where the copied pages lie scattered over a 1.2 GB file, creating cases under
 load had a p99 of 186-1,240 ms that way, and 45-54 ms with the checkpoints made here (docs/performance.md).
 
-Instead, each process that opens a file database starts one daemon thread with a connection of its own. Every
+Instead, each web process (`enable()`, called by kintsugi.wsgi), when it opens a file database, starts one
+daemon thread with a connection of its own. Every
 `interval` seconds it asks SQLite whether anyone committed since it last looked (`PRAGMA data_version`, read
 from shared memory, a few microseconds) and if so runs a PASSIVE checkpoint: it copies what it can without
 waiting for readers or writers and never takes the write lock, and SQLite's C code releases the interpreter
 lock while it works. A log checkpointed that often stays small, which also keeps readers' page lookups in it
 cheap; a writer that finds it fully copied starts it again from the top.
 
-The connections' own automatic checkpoint stays on at a high mark (settings: `wal_autocheckpoint`) as a safety
-net, should this thread ever stop. PostgreSQL and in-memory databases (the tests') have no log: nothing starts.
+That process's connections checkpoint in their commits only past 10,000 pages (`wal_autocheckpoint`, SQLite's
+default is 1,000), as a safety net should the thread stop. Other processes (the task worker, the timer loop,
+management commands) keep SQLite's default and start no thread: a lone bulk writer such as `load_demo` gains
+nothing from it and pays for it (97 s against 68 s to load the demo, mostly the longer log it searches), and
+the web processes' threads checkpoint what the others commit too. PostgreSQL and in-memory databases (the
+tests') have no log: nothing starts.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ import sqlite3
 import threading
 from typing import Any
 
-__all__ = ["Checkpointer", "on_connection_created", "start_for", "stop_all"]
+__all__ = ["SAFETY_NET_PAGES", "Checkpointer", "disable", "enable", "on_connection_created", "start_for", "stop_all"]
 
 log = logging.getLogger(__name__)
+
+# Where a connection of a process with a checkpointer still checkpoints in its own commit.
+SAFETY_NET_PAGES = 10_000
+DISPATCH_UID = "kintsugi-wal-checkpointer"
 
 _guard = threading.Lock()
 # (process id, database path) -> its thread: threads do not survive a fork, so each forked web worker starts its own.
@@ -93,13 +102,30 @@ def start_for(path: str, interval: float) -> Checkpointer | None:
     return thread
 
 
+def enable() -> None:
+    """From now on, every SQLite connection this process opens has the background checkpointer (the web
+    processes call it; settings.SQLITE_CHECKPOINT_INTERVAL 0 leaves checkpoints to SQLite)."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(on_connection_created, dispatch_uid=DISPATCH_UID)
+
+
+def disable() -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.disconnect(dispatch_uid=DISPATCH_UID)
+
+
 def on_connection_created(sender: object, connection: Any, **kwargs: object) -> None:
-    """Django's connection_created signal: start the checkpointer of a file SQLite database (once per process)."""
+    """Django's connection_created signal: start the checkpointer of a file SQLite database (once per process)
+    and leave the connection's own checkpoints as the safety net."""
     from django.conf import settings
 
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return
-    start_for(str(connection.settings_dict["NAME"]), float(getattr(settings, "SQLITE_CHECKPOINT_INTERVAL", 0)))
+    if start_for(str(connection.settings_dict["NAME"]), float(getattr(settings, "SQLITE_CHECKPOINT_INTERVAL", 0))):
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
 
 
 def stop_all() -> None:

@@ -3,18 +3,28 @@ of its own, only when something was committed, and no request's transaction pays
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from conftest import wait_until
 from kintsugi.lib import checkpointer
-from kintsugi.lib.checkpointer import Checkpointer, on_connection_created, start_for, stop_all
+from kintsugi.lib.checkpointer import (
+    SAFETY_NET_PAGES,
+    Checkpointer,
+    disable,
+    enable,
+    on_connection_created,
+    start_for,
+    stop_all,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -113,10 +123,62 @@ def test_the_tests_in_memory_database_starts_nothing() -> None:
     assert checkpointer._running == started
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite settings")
-def test_the_connections_own_checkpoints_are_only_a_safety_net() -> None:
-    # With the background thread on, a commit checkpoints only a log of 10,000 pages, not SQLite's 1,000.
-    assert settings.SQLITE_CHECKPOINT_INTERVAL > 0
-    options = settings.DATABASES["default"].get("OPTIONS", {})
-    assert isinstance(options, dict)
-    assert "PRAGMA wal_autocheckpoint=10000;" in options["init_command"]
+def file_connection(path: Path) -> Any:
+    """A new Django connection to an SQLite file, opened (so connection_created is sent)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    settings_dict = {**connection.settings_dict, "NAME": str(path)}
+    if connection.vendor != "sqlite":
+        settings_dict.update(ENGINE="django.db.backends.sqlite3", OPTIONS={})
+    wrapper = DatabaseWrapper(settings_dict, alias="checkpointer-test")
+    wrapper.ensure_connection()
+    return wrapper
+
+
+def autocheckpoint(wrapper: Any) -> int:
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+def test_a_web_process_checkpoints_in_the_background_and_its_commits_only_past_the_safety_net(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "web.sqlite3"
+    enable()
+    try:
+        wrapper = file_connection(path)
+    finally:
+        disable()
+    try:
+        assert (os.getpid(), str(path)) in checkpointer._running
+        assert autocheckpoint(wrapper) == SAFETY_NET_PAGES
+    finally:
+        wrapper.close()
+
+
+@pytest.mark.django_db
+def test_other_processes_keep_sqlites_own_checkpoints(tmp_path: Path) -> None:
+    # The task worker, the timers, load_demo: no enable(), so no thread and SQLite's default of 1,000 pages.
+    disable()
+    path = tmp_path / "worker.sqlite3"
+    wrapper = file_connection(path)
+    try:
+        assert not [key for key in checkpointer._running if key[1] == str(path)]
+        assert autocheckpoint(wrapper) == 1000
+    finally:
+        wrapper.close()
+
+
+def test_the_web_application_enables_it() -> None:
+    from django.db.backends.signals import connection_created
+
+    from kintsugi import wsgi
+
+    disable()
+    importlib.reload(wsgi)  # what a web worker does: import it
+    try:
+        assert on_connection_created in [receiver() for _key, receiver, *_rest in connection_created.receivers]
+    finally:
+        disable()
