@@ -31,6 +31,9 @@ import sqlite3
 import threading
 from typing import Any
 
+from django.conf import settings
+from django.db.backends.signals import connection_created
+
 __all__ = ["SAFETY_NET_PAGES", "Checkpointer", "disable", "enable", "on_connection_created", "start_for", "stop_all"]
 
 log = logging.getLogger(__name__)
@@ -94,9 +97,6 @@ def start_for(path: str, interval: float) -> Checkpointer | None:
     with _guard:
         thread = _running.get(key)
         if thread is None or not thread.is_alive():
-            if not _running:  # the first of this process: let a checkpoint under way finish at exit
-                atexit.unregister(stop_all)
-                atexit.register(stop_all)
             thread = _running[key] = Checkpointer(path, interval)
             thread.start()
     return thread
@@ -105,22 +105,16 @@ def start_for(path: str, interval: float) -> Checkpointer | None:
 def enable() -> None:
     """From now on, every SQLite connection this process opens has the background checkpointer (the web
     processes call it; settings.SQLITE_CHECKPOINT_INTERVAL 0 leaves checkpoints to SQLite)."""
-    from django.db.backends.signals import connection_created
-
     connection_created.connect(on_connection_created, dispatch_uid=DISPATCH_UID)
 
 
 def disable() -> None:
-    from django.db.backends.signals import connection_created
-
     connection_created.disconnect(dispatch_uid=DISPATCH_UID)
 
 
 def on_connection_created(sender: object, connection: Any, **kwargs: object) -> None:
     """Django's connection_created signal: start the checkpointer of a file SQLite database (once per process)
     and leave the connection's own checkpoints as the safety net."""
-    from django.conf import settings
-
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return
     if start_for(str(connection.settings_dict["NAME"]), float(getattr(settings, "SQLITE_CHECKPOINT_INTERVAL", 0))):
@@ -137,3 +131,7 @@ def stop_all() -> None:
         thread.stop()
     for thread in threads:
         thread.join()
+
+
+# A checkpoint under way finishes before the interpreter goes (a no-op where none was started).
+atexit.register(stop_all)
