@@ -449,7 +449,6 @@ def _prepare(request: CaseRequest) -> _PreparedCase:
     """Validate a request and build its case; no writes, and no queries beyond the cached policies and calendars."""
     organisation = request.organisation
     at = _now(request.at)
-    request = replace(request, at=at)
     by, channel, severity, location = request.by, request.channel, request.severity, request.location
     touchpoint, category, customer, contact = request.touchpoint, request.category, request.customer, request.contact
     if customer is not None and contact is not None:
@@ -803,9 +802,14 @@ def _commit_cases(batch: Sequence[_PreparedCase]) -> list[Case]:
     return [p.case for p in batch]
 
 
+def prepare_again(prepared: _PreparedCase) -> _PreparedCase:
+    """The request prepared afresh at the same moment: after a failed batch the prepared objects may hold ids of
+    rows that were rolled back."""
+    return _prepare(replace(prepared.request, at=prepared.case.created_at))
+
+
 def _commit_case_again(prepared: _PreparedCase) -> Case:
-    # After a failed batch the prepared objects may hold ids of rows that were rolled back: start afresh.
-    return _commit_cases([_prepare(prepared.request)])[0]
+    return _commit_cases([prepare_again(prepared)])[0]
 
 
 # The leader queues for the write lock before it takes the batch, so what arrives meanwhile joins it.

@@ -276,7 +276,8 @@ def notify_many(items: list[tuple[list[Any], str, Case | None, datetime, dict[st
                 continue
             seen.add(user_id)
             rows.append(
-                Notification(
+                new(
+                    Notification,
                     organisation_id=case.organisation_id if case else _org_of(user_id),
                     user_id=user_id,
                     case=case,

@@ -296,7 +296,7 @@ def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | 
 
 def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Exception:
     # After a failed batch the prepared case may hold ids of rolled-back rows: prepare it afresh.
-    again = _with_acknowledgement(replace(submission, prepared=cases.prepare_case(submission.prepared.request)))
+    again = _with_acknowledgement(replace(submission, prepared=cases.prepare_again(submission.prepared)))
     return _write_submissions([again])[0]
 
 

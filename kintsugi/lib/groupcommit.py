@@ -22,6 +22,7 @@ Domain-free: the caller decides what an item is and how a batch is written (see 
 from __future__ import annotations
 
 import threading
+from _thread import allocate_lock
 from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -30,7 +31,12 @@ __all__ = ["GroupCommitter"]
 
 
 class _Slot[T, R]:
-    """One submitted item and, once written, its result or exception."""
+    """One submitted item and, once written, its result or exception.
+
+    `wake` is a bare lock, taken at birth: the submitting thread waits by taking it again, and whoever wakes it
+    (its batch's leader, or the leader before it, when it is to lead next) releases it, exactly once. A
+    threading.Event did the same with a condition variable, a waiter lock and a deque on every wait: about 4 %
+    of a case's CPU under load."""
 
     __slots__ = ("error", "item", "lead", "result", "wake")
 
@@ -39,7 +45,8 @@ class _Slot[T, R]:
         self.result: R | None = None
         self.error: BaseException | None = None
         self.lead = False
-        self.wake = threading.Event()
+        self.wake = allocate_lock()
+        self.wake.acquire()
 
     def outcome(self) -> R:
         if self.error is not None:
@@ -81,7 +88,7 @@ class GroupCommitter[T, R]:
             lead = not self._busy
             self._busy = True
         if not lead:
-            slot.wake.wait()
+            slot.wake.acquire()
             if not slot.lead:
                 return slot.outcome()
         # Leading: our slot is at the head of the queue (the queue was empty, or the last leader picked us).
@@ -98,12 +105,12 @@ class GroupCommitter[T, R]:
                 if self._queue:
                     successor = self._queue[0]
                     successor.lead = True
-                    successor.wake.set()
+                    successor.wake.release()
                 else:
                     self._busy = False
             for other in batch:
                 if other is not slot:
-                    other.wake.set()
+                    other.wake.release()
         return slot.outcome()
 
     def _write(self, batch: list[_Slot[T, R]]) -> None:

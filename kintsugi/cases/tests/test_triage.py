@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 
 from kintsugi.cases.triage import detect_language, subject_from
 
@@ -55,3 +60,21 @@ def test_detect_language(text: str, hint: str | None, expected: str) -> None:
 )
 def test_subject_from_first_line(text: str, expected: str) -> None:
     assert subject_from(text) == expected
+
+
+def test_detection_adds_no_numpy_threads_to_the_process() -> None:
+    # py3langid computes with numpy, whose OpenBLAS would start a spinning thread per core in every web worker;
+    # the settings pin it to the calling thread. A fresh interpreter, as a worker starts, with the environment
+    # the settings would see (nothing about OpenBLAS in it).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENBLAS", "OMP_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "kintsugi.settings"
+    code = (
+        "import os, django; django.setup()\n"
+        "from kintsugi.cases import triage\n"
+        "triage.warm_up()\n"
+        "assert triage.detect_language('The room was dirty and nobody came to fix the air conditioner') == 'en'\n"
+        "print(len(os.listdir('/proc/self/task')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
+                          text=True, check=True, timeout=120)
+    assert done.stdout.split()[-1] == "1"
