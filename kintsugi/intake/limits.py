@@ -121,6 +121,77 @@ def hit_all(hits: Sequence[tuple[str, Limit]], at: datetime) -> None:
             PublicRateLimit.objects.filter(window_start__lt=start - keep).delete()
 
 
+def hit_many(requests: Sequence[tuple[Sequence[tuple[str, Limit]], datetime]]) -> list[RateLimited | None]:
+    """hit_all for each of several requests (its (key, limit) pairs and its moment), in order, as a burst of
+    public form submissions needs under the write lock: None for a request counted, its RateLimited for one
+    refused. The outcome is the same as calling hit_all for each in turn.
+
+    While no window fills up, that is one statement for the whole burst: each (key, window) gets all the burst's
+    hits at once. When one would overflow, the statement's hits are taken back and each request is counted on
+    its own, in order, so the first ones still get in."""
+    wanted: dict[tuple[str, datetime], tuple[int, Limit]] = {}  # (key, window start) -> (hits, limit)
+    for hits, at in requests:
+        keys = [key for key, limit in hits if limit.hits > 0]
+        if len(set(keys)) != len(keys):
+            raise ValueError("hit_all() counts each key once")
+        for key, limit in hits:
+            if limit.hits > 0:
+                start, _remaining = _window(at, limit)
+                count, _limit = wanted.get((key, start), (0, limit))
+                wanted[(key, start)] = (count + 1, limit)
+    if not wanted:
+        return [None] * len(requests)
+    if len({key for key, _start in wanted}) == len(wanted) and _hit_summed(wanted):
+        return [None] * len(requests)
+    outcomes: list[RateLimited | None] = []
+    for hits, at in requests:
+        try:
+            hit_all(hits, at)
+        except RateLimited as refused:
+            outcomes.append(refused)
+        else:
+            outcomes.append(None)
+    return outcomes
+
+
+def _hit_summed(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> bool:
+    """Add each key's hits to its window in one statement (each key in one window only): True when every window
+    took them within its limit; otherwise nothing is kept and False."""
+    adapt = dbdatetime.adapter(connection.alias)
+    table = PublicRateLimit._meta.db_table
+    params: list[Any] = []
+    for (key, start), (count, _limit) in wanted.items():
+        params += [key, adapt(start), count]
+    for (key, _start), (_count, limit) in wanted.items():
+        params += [key, limit.hits]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, hits) VALUES "
+            f"{', '.join(['(%s, %s, CAST(%s AS INTEGER))'] * len(wanted))} "
+            f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + excluded.hits "
+            f"WHERE {table}.hits + excluded.hits <= CASE excluded.key "
+            f"{' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(wanted))} END RETURNING key, hits",
+            params,
+        )
+        counted = {key: int(hits) for key, hits in cursor.fetchall()}
+        # A window that has no row yet takes the whole count without the condition: check those too.
+        fits = all(key in counted and counted[key] <= limit.hits for (key, _start), (_n, limit) in wanted.items())
+        if not fits:
+            for (key, start), (count, _limit) in wanted.items():
+                if key in counted:  # take the hits back: the row as it was before, or no row
+                    verb = "DELETE FROM" if counted[key] == count else "UPDATE"
+                    change = "" if counted[key] == count else f" SET hits = {table}.hits - %s"
+                    cursor.execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
+                                   [*([count] if change else []), key, adapt(start)])
+            return False
+    # A key's first hits of a window: forget the windows that no longer matter, as hit_all does.
+    cutoffs = {start - max(KEEP, timedelta(seconds=2 * limit.seconds))
+               for (key, start), (count, limit) in wanted.items() if counted[key] == count}
+    for cutoff in sorted(cutoffs):
+        PublicRateLimit.objects.filter(window_start__lt=cutoff).delete()
+    return True
+
+
 def retry_after(key: str, limit: Limit, at: datetime) -> int:
     """Seconds until `key` may hit again (0: now), read without counting; a cheap check before costly work."""
     if limit.hits <= 0:

@@ -263,17 +263,16 @@ def _with_acknowledgement(submission: _Submission) -> _Submission:
 
 
 def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
-    """Write submissions in the current transaction: each one's rate-limit hits (a refused one is left out,
-    none of its hits kept), then all accepted cases at once, then each one's link, photo and
-    acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise to its sender."""
+    """Write submissions in the current transaction: their rate-limit hits (one statement for the burst while no
+    window fills; a refused one is left out, none of its hits kept), then all accepted cases at once, then each
+    one's link, photo and acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise
+    to its sender."""
     per_ip, per_touchpoint = form_limits()
-    refusals: dict[int, Exception] = {}
-    for index, submission in enumerate(batch):
-        try:
-            limits.hit_all([(limits.client_key(submission.client_ip), per_ip),
-                            (f"touchpoint:{submission.touchpoint.pk}", per_touchpoint)], submission.at)
-        except limits.RateLimited as refused:
-            refusals[index] = refused
+    outcomes = limits.hit_many([
+        ([(limits.client_key(s.client_ip), per_ip), (f"touchpoint:{s.touchpoint.pk}", per_touchpoint)], s.at)
+        for s in batch
+    ])
+    refusals: dict[int, Exception] = {index: refused for index, refused in enumerate(outcomes) if refused is not None}
     accepted = [s for i, s in enumerate(batch) if i not in refusals]
     cases.open_prepared_cases([s.prepared for s in accepted])
     # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).

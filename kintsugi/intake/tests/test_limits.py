@@ -139,3 +139,67 @@ def test_hit_all_skips_limits_that_are_off() -> None:
     limits.hit_all([("off", Limit.parse("0")), ("on", THREE_PER_10_MIN)], T0)
 
     assert _counts() == {"on": 1}
+
+
+FIVE = Limit(5, 600)
+
+
+def _windows() -> dict[tuple[str, datetime], int]:
+    rows = PublicRateLimit.objects.values_list("key", "window_start", "hits")
+    return {(key, start): hits for key, start, hits in rows}
+
+
+def test_hit_many_counts_a_burst_in_one_statement() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    limits.hit_all([("ip:a", FIVE), ("touchpoint:1", FIVE)], T0)
+    limits.hit_all([("ip:b", FIVE)], T0)
+    burst = [([("ip:a", FIVE), ("touchpoint:1", FIVE)], T0 + timedelta(seconds=s)) for s in (1, 2)]
+    burst.append(([("ip:b", FIVE), ("touchpoint:1", FIVE)], T0 + timedelta(seconds=3)))
+
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = limits.hit_many(burst)
+
+    assert outcomes == [None, None, None]
+    assert len(queries) == 1
+    assert _counts() == {"ip:a": 3, "ip:b": 2, "touchpoint:1": 4}
+
+
+def test_hit_many_lets_the_first_in_when_a_window_fills_as_hit_all_would() -> None:
+    limits.hit_all([("touchpoint:1", THREE_PER_10_MIN)], T0)
+    burst = [([(f"ip:{n}", FIVE), ("touchpoint:1", THREE_PER_10_MIN)], T0 + timedelta(seconds=10)) for n in range(4)]
+
+    outcomes = limits.hit_many(burst)
+
+    assert outcomes[:2] == [None, None]
+    assert [type(o) for o in outcomes[2:]] == [RateLimited, RateLimited]
+    assert [o.retry_after for o in outcomes[2:] if o is not None] == [590, 590]
+    # The refused ones counted nothing, not even their own address.
+    assert _counts() == {"touchpoint:1": 3, "ip:0": 1, "ip:1": 1}
+
+
+def test_hit_many_refuses_the_excess_of_a_window_it_opens() -> None:
+    burst = [([("touchpoint:9", Limit(2, 600))], T0) for _ in range(3)]
+
+    outcomes = limits.hit_many(burst)
+
+    assert [o is None for o in outcomes] == [True, True, False]
+    assert _counts() == {"touchpoint:9": 2}
+
+
+def test_hit_many_counts_each_window_of_a_burst_across_a_boundary() -> None:
+    before, after = T0 - timedelta(seconds=1), T0 + timedelta(seconds=1)
+
+    outcomes = limits.hit_many([([("touchpoint:1", FIVE)], before), ([("touchpoint:1", FIVE)], after),
+                                ([("touchpoint:1", FIVE)], after)])
+
+    assert outcomes == [None, None, None]
+    assert _windows() == {("touchpoint:1", T0 - timedelta(minutes=10)): 1, ("touchpoint:1", T0): 2}
+
+
+def test_hit_many_skips_limits_that_are_off_and_refuses_a_key_twice() -> None:
+    assert limits.hit_many([([("off", Limit.parse("0"))], T0)]) == [None]
+    assert _counts() == {}
+    with pytest.raises(ValueError, match="each key once"):
+        limits.hit_many([([("ip:a", FIVE), ("ip:a", FIVE)], T0)])
