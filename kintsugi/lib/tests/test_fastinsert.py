@@ -125,3 +125,32 @@ def test_new_builds_the_api_principals_models_as_their_constructors_do(org: Orga
     _same(new(User, **values), User(**values))
     fixed = {"id": org.pk, "name": org.name, "created_at": MONDAY_10AM}
     _same(new(Organisation, **fixed), Organisation(**fixed))
+
+
+def test_uuid_json_and_auto_now_columns_are_stored_as_the_orm_stores_them() -> None:
+    # The database queue's task rows: a UUID key, an auto_now_add time, JSON fields holding a dict, a list and a
+    # JSON null. The stored values themselves (read raw) are those bulk_create stores.
+    from django.db import connection
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    def row() -> DBTaskResult:  # type: ignore[type-arg]  # generic over its task's result, unused here
+        return new(DBTaskResult, args_kwargs={"args": [42], "kwargs": {"note": "ghi chú"}}, priority=5,
+                   task_path="kintsugi.comms.tasks.send_message", queue_name="default",
+                   run_after=MONDAY_10AM, backend_name="default")
+
+    before = timezone.now()
+    theirs, ours = row(), row()
+    DBTaskResult.objects.bulk_create([theirs])
+    insert_rows([ours])
+
+    assert ours.enqueued_at >= before  # stamped as save() stamps it
+    columns = [str(f.column) for f in DBTaskResult._meta.concrete_fields if f.column not in ("id", "enqueued_at")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(columns)} FROM {DBTaskResult._meta.db_table} ORDER BY enqueued_at")
+        stored = cursor.fetchall()
+    assert len(stored) == 2
+    assert stored[0][1:] == stored[1][1:]
+    assert [type(r[0]) for r in stored] == [type(r[0]) for r in stored[:1]] * 2
+    assert DBTaskResult.objects.get(id=ours.id).args_kwargs == {"args": [42], "kwargs": {"note": "ghi chú"}}
+    assert DBTaskResult.objects.filter(return_value__isnull=True).count() == 2
