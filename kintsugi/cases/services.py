@@ -43,6 +43,7 @@ from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
 from kintsugi.lib import dbdatetime
 from kintsugi.lib.fastinsert import insert_rows, new
 from kintsugi.lib.groupcommit import GroupCommitter
+from kintsugi.lib.rawexec import execute
 from kintsugi.lib.writelock import serialised_writes
 
 log = logging.getLogger("kintsugi.timers")
@@ -322,17 +323,14 @@ def _reserve_references(organisation_id: int, year: int, count: int) -> list[str
         f"UPDATE {table} SET last_number = last_number + %s "
         "WHERE organisation_id = %s AND year = %s RETURNING last_number"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [count, organisation_id, year])
-        row = cursor.fetchone()
-        if row is None:
-            # The year's first case: create the counter (a concurrent creator's row wins; no savepoint needed).
-            CaseCounter.objects.bulk_create(
-                [CaseCounter(organisation_id=organisation_id, year=year, last_number=0)], ignore_conflicts=True
-            )
-            cursor.execute(sql, [count, organisation_id, year])
-            row = cursor.fetchone()
-    last = int(row[0])
+    rows = execute(sql, [count, organisation_id, year])
+    if not rows:
+        # The year's first case: create the counter (a concurrent creator's row wins; no savepoint needed).
+        CaseCounter.objects.bulk_create(
+            [CaseCounter(organisation_id=organisation_id, year=year, last_number=0)], ignore_conflicts=True
+        )
+        rows = execute(sql, [count, organisation_id, year])
+    last = int(rows[0][0])
     return [f"K-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
@@ -567,9 +565,7 @@ def _customers_by_identity(organisation_id: int, pairs: set[tuple[str, str]]) ->
         f"AND kind IN ({', '.join(['%s'] * len(kinds))}) AND value IN ({', '.join(['%s'] * len(values))})) "
         "ORDER BY i.id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organisation_id, *kinds, *values])
-        rows = cursor.fetchall()
+    rows = execute(sql, [organisation_id, *kinds, *values])
     customers: dict[int, Customer] = {}
     found = []
     for identity_id, kind, value, *columns in rows:
@@ -673,10 +669,8 @@ def _repeat_failures(batch: Sequence[_PreparedCase]) -> list[bool]:
             for index, *_rest in checks
         )
         params = [value for _i, customer_id, since, at in checks for value in (customer_id, adapt(since), adapt(at))]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for (index,) in cursor.fetchall():
-                repeats[index] = True
+        for (index,) in execute(sql, params):
+            repeats[index] = True
     earlier: dict[int, list[datetime]] = {}
     for index, p in enumerate(batch):
         customer, at = p.case.customer, p.case.created_at
@@ -754,10 +748,8 @@ def _supervisors_by_location(organisation_ids: set[int]) -> dict[tuple[int, int 
         f"AND u.role IN ({', '.join(['%s'] * len(SUPERVISOR_ROLES))}) ORDER BY u.id"
     )
     found: dict[tuple[int, int | None], list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, True, *(str(role) for role in SUPERVISOR_ROLES)])
-        for organisation_id, location_id, user_id in cursor.fetchall():
-            found.setdefault((organisation_id, location_id), []).append(user_id)
+    for organisation_id, location_id, user_id in execute(sql, [*ids, True, *(str(role) for role in SUPERVISOR_ROLES)]):
+        found.setdefault((organisation_id, location_id), []).append(user_id)
     return found
 
 

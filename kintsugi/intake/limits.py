@@ -22,6 +22,7 @@ from django.db import connection
 
 from kintsugi.intake.models import PublicRateLimit
 from kintsugi.lib import dbdatetime
+from kintsugi.lib.rawexec import execute
 
 # Finished windows are kept this long (longer for limits with longer windows), then deleted.
 KEEP = timedelta(days=1)
@@ -164,26 +165,25 @@ def _hit_summed(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> bool:
         params += [key, adapt(start), count]
     for (key, _start), (_count, limit) in wanted.items():
         params += [key, limit.hits]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, window_start, hits) VALUES "
-            f"{', '.join(['(%s, %s, CAST(%s AS INTEGER))'] * len(wanted))} "
-            f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + excluded.hits "
-            f"WHERE {table}.hits + excluded.hits <= CASE excluded.key "
-            f"{' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(wanted))} END RETURNING key, hits",
-            params,
-        )
-        counted = {key: int(hits) for key, hits in cursor.fetchall()}
-        # A window that has no row yet takes the whole count without the condition: check those too.
-        fits = all(key in counted and counted[key] <= limit.hits for (key, _start), (_n, limit) in wanted.items())
-        if not fits:
-            for (key, start), (count, _limit) in wanted.items():
-                if key in counted:  # take the hits back: the row as it was before, or no row
-                    verb = "DELETE FROM" if counted[key] == count else "UPDATE"
-                    change = "" if counted[key] == count else f" SET hits = {table}.hits - %s"
-                    cursor.execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
-                                   [*([count] if change else []), key, adapt(start)])
-            return False
+    returned = execute(
+        f"INSERT INTO {table} (key, window_start, hits) VALUES "
+        f"{', '.join(['(%s, %s, CAST(%s AS INTEGER))'] * len(wanted))} "
+        f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + excluded.hits "
+        f"WHERE {table}.hits + excluded.hits <= CASE excluded.key "
+        f"{' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(wanted))} END RETURNING key, hits",
+        params,
+    )
+    counted = {key: int(hits) for key, hits in returned}
+    # A window that has no row yet takes the whole count without the condition: check those too.
+    fits = all(key in counted and counted[key] <= limit.hits for (key, _start), (_n, limit) in wanted.items())
+    if not fits:
+        for (key, start), (count, _limit) in wanted.items():
+            if key in counted:  # take the hits back: the row as it was before, or no row
+                verb = "DELETE FROM" if counted[key] == count else "UPDATE"
+                change = "" if counted[key] == count else f" SET hits = {table}.hits - %s"
+                execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
+                        [*([count] if change else []), key, adapt(start)])
+        return False
     # A key's first hits of a window: forget the windows that no longer matter, as hit_all does.
     cutoffs = {start - max(KEEP, timedelta(seconds=2 * limit.seconds))
                for (key, start), (count, limit) in wanted.items() if counted[key] == count}

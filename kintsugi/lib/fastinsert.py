@@ -30,6 +30,7 @@ from django.db.models.fields import NOT_PROVIDED
 from django.db.models.signals import post_init, pre_init
 
 from kintsugi.lib import dbdatetime
+from kintsugi.lib.rawexec import execute
 
 Converter = Callable[[models.Model], Any]
 _PLAIN = (
@@ -124,18 +125,16 @@ def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = False) -> 
     model = type(objs[0])
     alias = router.db_for_write(model)
     _head, _row, _pk, converters = _plan(model, alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), 500):
-            chunk = objs[start:start + 500]
-            params = [convert(obj) for obj in chunk for convert in converters]
-            cursor.execute(_sql(model, alias, len(chunk), returning_pk), params)
-            if returning_pk:
-                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = pk
-            for obj in chunk:
-                obj._state.adding = False
-                obj._state.db = alias
+    for start in range(0, len(objs), 500):
+        chunk = objs[start:start + 500]
+        params = [convert(obj) for obj in chunk for convert in converters]
+        returned = execute(_sql(model, alias, len(chunk), returning_pk), params, alias)
+        if returning_pk:
+            for obj, (pk,) in zip(chunk, returned, strict=True):
+                obj.pk = pk
+        for obj in chunk:
+            obj._state.adding = False
+            obj._state.db = alias
 
 
 @cache
