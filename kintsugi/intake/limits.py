@@ -1,8 +1,9 @@
 """Rate limits for the public pages, kept in the database so that every web process (on any machine) counts
-the same hits: one conditional upsert per key and fixed window, which either counts the hit or refuses it
-(`hit_all` counts several keys in one such statement).
+the same hits: one conditional upsert per key and fixed window, which either counts the hits or refuses them
+(`hit_all` counts several keys in one such statement, `hit_many` a burst of requests).
 
-    INSERT (key, window, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 WHERE hits < limit RETURNING hits
+    INSERT (key, window, n) ON CONFLICT (key, window) DO UPDATE SET hits = hits + n WHERE hits + n <= limit
+    RETURNING hits
 
 No row back means the window is full. The statement is the same on SQLite (3.35+) and PostgreSQL. A refused
 hit is not counted, so a client that waits for Retry-After gets in. Fixed windows may let through up to twice the
@@ -88,38 +89,10 @@ def hit_all(hits: Sequence[tuple[str, Limit]], at: datetime) -> None:
         return
     if len({key for key, *_rest in active}) != len(active):
         raise ValueError("hit_all() counts each key once")
-    adapt = dbdatetime.adapter(connection.alias)
-    table = PublicRateLimit._meta.db_table
-    params: list[Any] = []
-    for key, _limit, start, _remaining in active:
-        params += [key, adapt(start)]
-    for key, limit, _start, _remaining in active:
-        params += [key, limit.hits]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, window_start, hits) VALUES {', '.join(['(%s, %s, 1)'] * len(active))} "
-            f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + 1 "
-            f"WHERE {table}.hits < CASE excluded.key {' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(active))} "
-            "END RETURNING key, hits",
-            # Adapted as the ORM stores it (SQLite keeps datetimes as text), so both read the same rows.
-            params,
-        )
-        counted = {key: int(hits) for key, hits in cursor.fetchall()}
-        refused = [(key, remaining) for key, _limit, _start, remaining in active if key not in counted]
-        if refused:
-            for key, _limit, start, _remaining in active:
-                if key in counted:  # take the hit back: the row as it was before, or no row
-                    verb = "DELETE FROM" if counted[key] == 1 else "UPDATE"
-                    change = "" if counted[key] == 1 else f" SET hits = {table}.hits - 1"
-                    cursor.execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
-                                   [key, adapt(start)])
-            raise RateLimited(max(1, refused[0][1]))
-    for key, limit, start, _remaining in active:
-        if counted[key] == 1:
-            # A key's first hit of a window: now and then, forget the windows that no longer matter (a range
-            # delete on an index, usually of nothing).
-            keep = max(KEEP, timedelta(seconds=2 * limit.seconds))
-            PublicRateLimit.objects.filter(window_start__lt=start - keep).delete()
+    counted = _add({(key, start): (1, limit) for key, limit, start, _remaining in active})
+    refused = [remaining for key, _limit, _start, remaining in active if key not in counted]
+    if refused:
+        raise RateLimited(max(1, refused[0]))
 
 
 def hit_many(requests: Sequence[tuple[Sequence[tuple[str, Limit]], datetime]]) -> list[RateLimited | None]:
@@ -142,7 +115,8 @@ def hit_many(requests: Sequence[tuple[Sequence[tuple[str, Limit]], datetime]]) -
                 wanted[(key, start)] = (count + 1, limit)
     if not wanted:
         return [None] * len(requests)
-    if len({key for key, _start in wanted}) == len(wanted) and _hit_summed(wanted):
+    # The statement matches what it returns by key: a burst across a window boundary is counted request by request.
+    if len({key for key, _start in wanted}) == len(wanted) and len(_add(wanted)) == len(wanted):
         return [None] * len(requests)
     outcomes: list[RateLimited | None] = []
     for hits, at in requests:
@@ -155,13 +129,15 @@ def hit_many(requests: Sequence[tuple[Sequence[tuple[str, Limit]], datetime]]) -
     return outcomes
 
 
-def _hit_summed(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> bool:
-    """Add each key's hits to its window in one statement (each key in one window only): True when every window
-    took them within its limit; otherwise nothing is kept and False."""
+def _add(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> dict[str, int]:
+    """Add hits to windows, each key in one window only, in one conditional upsert; each key's new count when
+    every window took its hits within its limit. Otherwise the hits counted are taken back, nothing changes, and
+    only the keys that had room are returned (with the count they would have had)."""
     adapt = dbdatetime.adapter(connection.alias)
     table = PublicRateLimit._meta.db_table
     params: list[Any] = []
     for (key, start), (count, _limit) in wanted.items():
+        # Adapted as the ORM stores it (SQLite keeps datetimes as text), so both read the same rows.
         params += [key, adapt(start), count]
     for (key, _start), (_count, limit) in wanted.items():
         params += [key, limit.hits]
@@ -173,23 +149,25 @@ def _hit_summed(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> bool:
         f"{' '.join(['WHEN %s THEN CAST(%s AS INTEGER)'] * len(wanted))} END RETURNING key, hits",
         params,
     )
+    # A window that had no row takes its whole count without the condition: hold those to their limit too.
+    limit_of = {key: limit.hits for (key, _start), (_count, limit) in wanted.items()}
     counted = {key: int(hits) for key, hits in returned}
-    # A window that has no row yet takes the whole count without the condition: check those too.
-    fits = all(key in counted and counted[key] <= limit.hits for (key, _start), (_n, limit) in wanted.items())
-    if not fits:
+    fitting = {key: hits for key, hits in counted.items() if hits <= limit_of[key]}
+    if len(fitting) < len(wanted):
         for (key, start), (count, _limit) in wanted.items():
             if key in counted:  # take the hits back: the row as it was before, or no row
                 verb = "DELETE FROM" if counted[key] == count else "UPDATE"
                 change = "" if counted[key] == count else f" SET hits = {table}.hits - %s"
                 execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
                         [*([count] if change else []), key, adapt(start)])
-        return False
-    # A key's first hits of a window: forget the windows that no longer matter, as hit_all does.
+        return fitting
+    # A key's first hits of a window: now and then, forget the windows that no longer matter (a range delete on an
+    # index, usually of nothing).
     cutoffs = {start - max(KEEP, timedelta(seconds=2 * limit.seconds))
                for (key, start), (count, limit) in wanted.items() if counted[key] == count}
     for cutoff in sorted(cutoffs):
         PublicRateLimit.objects.filter(window_start__lt=cutoff).delete()
-    return True
+    return counted
 
 
 def retry_after(key: str, limit: Limit, at: datetime) -> int:
