@@ -38,6 +38,7 @@ from django.db.models.signals import post_init, pre_init
 from kintsugi.accounts.models import Location, Organisation, Touchpoint
 from kintsugi.accounts.selectors import joined_touchpoint, normalise_public_code, touchpoint_by_public_code
 from kintsugi.intake.models import DirectoryStamp
+from kintsugi.lib.rawexec import execute
 
 __all__ = ["MAX_ENTRIES", "TRACKED", "clear", "install_triggers", "public_touchpoint", "read_stamp", "trigger_names"]
 
@@ -86,10 +87,8 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
 
 def read_stamp(alias: str) -> str | None:
     """The current stamp, None when there is none (nothing may be kept)."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT stamp FROM {_table(DirectoryStamp)} WHERE id = %s", [STAMP_ID])
-        row = cursor.fetchone()
-    return None if row is None else str(row[0])
+    rows = execute(f"SELECT stamp FROM {_table(DirectoryStamp)} WHERE id = %s", [STAMP_ID], alias)
+    return str(rows[0][0]) if rows else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ and its tab counts (five subqueries) that is 1-2 ms of CPU, several times what S
 statement of such a read is the same from one request to the next for the same user, view and filters; only
 a few values change (the current time, a cursor). `compile_once` compiles the queryset once per key, with
 marker values standing in for those, and remembers where the markers landed among the parameters; `run` puts
-the real values there and executes the statement, converting the columns as the ORM would (datetimes,
-booleans).
+the real values there and executes the statement (on SQLite's own cursor, kintsugi.lib.rawexec), converting
+the columns as the ORM would (datetimes, booleans).
 
 Only statement text is cached, never data: every call reads the database. The key must name everything the
 statement depends on other than the marked values (the user, their organisation and location scope, the view,
@@ -27,6 +27,7 @@ from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOp
 from django.db.models import QuerySet
 
 from kintsugi.lib import dbdatetime
+from kintsugi.lib.rawexec import execute
 
 __all__ = ["MARKER_DATETIMES", "MARKER_IDS", "MARKER_TEXTS", "Compiled", "Statement", "clear", "compile_once", "run"]
 
@@ -124,10 +125,7 @@ def compile_once(
 
 def run(compiled: Compiled, values: Mapping[str, Any]) -> Iterator[list[Any]]:
     """Execute with `values` in the markers' places; the rows as lists, converted as the ORM converts them."""
-    connection = connections[compiled.db]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.bind(values))
-        rows = cursor.fetchall()
+    rows = execute(compiled.sql, compiled.bind(values), compiled.db)
     converters = compiled.converters
     for raw in rows:
         row = list(raw)
