@@ -35,8 +35,8 @@ class _Slot[T, R]:
 
     `wake` is a bare lock, taken at birth: the submitting thread waits by taking it again, and whoever wakes it
     (its batch's leader, or the leader before it, when it is to lead next) releases it, exactly once. A
-    threading.Event did the same with a condition variable, a waiter lock and a deque on every wait: about 4 %
-    of a case's CPU under load."""
+    threading.Event did the same with a condition variable, a waiter lock and a deque on every wait (Event.set
+    and Event.wait were the group commit's largest own costs in a sampled profile under load)."""
 
     __slots__ = ("error", "item", "lead", "result", "wake")
 
