@@ -60,7 +60,7 @@ class EventInline(ReadOnlyInline):
 
 class TimerInline(ReadOnlyInline):
     model = Timer
-    fields = ("kind", "due_at", "state", "fired_at")
+    fields = ("kind", "due_at", "then_due_at", "state", "fired_at")
 
 
 @admin.register(Case)

@@ -329,8 +329,18 @@ class TimerState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The breach that follows each SLA warning: a warning row carries its breach's moment (`then_due_at`), and the
+# breach's own row is written when the warning is claimed, so a new case writes two timers instead of four.
+BREACH_AFTER = {
+    TimerKind.FIRST_RESPONSE_WARNING: TimerKind.FIRST_RESPONSE_BREACH,
+    TimerKind.RESOLUTION_WARNING: TimerKind.RESOLUTION_BREACH,
+}
+
+
 class Timer(models.Model):
-    """A due row: the worker loop claims it when due_at passes (conditional update) and runs its handler."""
+    """A due row: the worker loop claims it when due_at passes (conditional update) and runs its handler. A
+    warning with `then_due_at` schedules its breach, at that moment, when it is claimed (whether or not the
+    warning itself goes through)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
@@ -338,6 +348,7 @@ class Timer(models.Model):
     due_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
     fired_at = models.DateTimeField(null=True, blank=True)
+    then_due_at = models.DateTimeField(_("breach at"), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["state", "due_at"], name="timer_due")]

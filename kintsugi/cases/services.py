@@ -20,6 +20,7 @@ from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, Touchpoint, User
 from kintsugi.cases import sla
 from kintsugi.cases.models import (
+    BREACH_AFTER,
     OPEN_STATUSES,
     SLA_SORT_NEVER,
     Case,
@@ -347,7 +348,9 @@ def _resolution_clock(case: Case) -> sla.Clock:
 
 
 def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
-    """Recompute the derived SLA fields and the pending timers that belong to them (caller saves the case)."""
+    """Recompute the derived SLA fields and the pending timers that belong to them (caller saves the case): a
+    warning per running target, each carrying its breach's moment (the breach's row is written when the warning
+    is claimed, see _claim)."""
     calendar = calendar_for(case.location)
     fraction = _warn_fraction(case)
     timers: list[Timer] = []
@@ -359,12 +362,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
         running = case.first_response_due_at
         warn_at = fr_warn
         if not case.first_response_breached:
-            timers += [
-                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
-                    due_at=fr_warn),
-                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_BREACH,
-                    due_at=case.first_response_due_at),
-            ]
+            timers.append(new(
+                Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.FIRST_RESPONSE_WARNING,
+                due_at=fr_warn, then_due_at=case.first_response_due_at,
+            ))
     clock = _resolution_clock(case)
     case.resolution_due_at = sla.due_at(clock, calendar) if case.is_open else None
     if case.is_open and case.resolution_due_at is not None:
@@ -374,12 +375,10 @@ def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
             running = case.resolution_due_at
             warn_at = res_warn
         if not case.resolution_breached:
-            timers += [
-                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
-                    due_at=res_warn),
-                new(Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_BREACH,
-                    due_at=case.resolution_due_at),
-            ]
+            timers.append(new(
+                Timer, case=case, organisation_id=case.organisation_id, kind=TimerKind.RESOLUTION_WARNING,
+                due_at=res_warn, then_due_at=case.resolution_due_at,
+            ))
     case.sla_sort = running or SLA_SORT_NEVER
     case.sla_warn_at = warn_at
     return timers
@@ -1208,19 +1207,41 @@ def fire_timer(timer: Timer, *, at: datetime | None = None) -> bool:
     return True
 
 
+@transaction.atomic
+def claim_timer(timer: Timer, at: datetime) -> tuple[bool, Timer | None]:
+    """Claim one pending timer to fire it at `at`, with a conditional update (of two loops, one wins). A claimed
+    warning that carries its breach's moment schedules that breach now, so the breach comes whether or not the
+    warning itself goes through. Returns whether this loop won, and the breach's new timer if one was
+    scheduled."""
+    won = Timer.objects.filter(pk=timer.pk, state=TimerState.PENDING).update(state=TimerState.DONE, fired_at=at)
+    if not won:
+        return False, None
+    timer.state, timer.fired_at = TimerState.DONE, at
+    if timer.then_due_at is None or timer.kind not in BREACH_AFTER:
+        return True, None
+    return True, Timer.objects.create(case_id=timer.case_id, organisation_id=timer.organisation_id,
+                                      kind=BREACH_AFTER[TimerKind(timer.kind)], due_at=timer.then_due_at)
+
+
 def claim_due_timers(*, now: datetime | None = None, limit: int = 200) -> list[Timer]:
-    """Claim due timers with a conditional update, so two loops never fire the same one."""
+    """Claim due timers (up to `limit`, and the breaches that claimed warnings schedule when those are due too),
+    so two loops never fire the same one; in the order they fall due."""
     now = _now(now)
     claimed: list[Timer] = []
     candidates = list(
-        Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).order_by("due_at")[:limit]
+        Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).order_by("due_at", "id")[:limit]
     )
-    for timer in candidates:
-        won = Timer.objects.filter(pk=timer.pk, state=TimerState.PENDING).update(
-            state=TimerState.DONE, fired_at=now
-        )
-        if won:
+    while candidates:
+        followers: list[Timer] = []
+        for timer in candidates:
+            won, breach = claim_timer(timer, now)
+            if not won:
+                continue
             claimed.append(timer)
+            if breach is not None and breach.due_at <= now:
+                followers.append(breach)
+        candidates = followers
+    claimed.sort(key=lambda timer: (timer.due_at, timer.pk))
     return claimed
 
 
@@ -1233,7 +1254,10 @@ def run_due_timers(*, now: datetime | None = None) -> int:
                 fired += 1
         except Exception:
             # A claimed timer that fails is given back for the next tick (a warning or breach must not be lost),
-            # and the other claimed timers still fire.
+            # and the other claimed timers still fire. A warning's breach was scheduled when it was claimed: the
+            # warning goes back without it, so claiming it again schedules no second breach.
             log.exception("SLA timer %s failed", timer.pk)
-            Timer.objects.filter(pk=timer.pk, state=TimerState.DONE).update(state=TimerState.PENDING, fired_at=None)
+            Timer.objects.filter(pk=timer.pk, state=TimerState.DONE).update(
+                state=TimerState.PENDING, fired_at=None, then_due_at=None
+            )
     return fired

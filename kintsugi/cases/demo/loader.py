@@ -710,17 +710,23 @@ class _Timers:
             if all(moment is None or moment > until for moment in clocks):
                 return
             rows = Timer.objects.filter(case=case, state=TimerState.PENDING).order_by("due_at")
-            self.pending = [Timer(pk=pk, case_id=case.pk, organisation_id=case.organisation_id, kind=kind,
-                                  due_at=due_at) for pk, kind, due_at in rows.values_list("pk", "kind", "due_at")]
-        due = [timer for timer in self.pending if timer.due_at <= until]
-        for timer in due:
+            self.pending = [
+                Timer(pk=pk, case_id=case.pk, organisation_id=case.organisation_id, kind=kind, due_at=due_at,
+                      then_due_at=then_due_at)
+                for pk, kind, due_at, then_due_at in rows.values_list("pk", "kind", "due_at", "then_due_at")
+            ]
+        fired = False
+        while due := [timer for timer in self.pending if timer.due_at <= until]:
+            timer = min(due, key=lambda timer: (timer.due_at, timer.pk))
             self.pending.remove(timer)
             at = max(timer.due_at, self.last)  # a timer set in the past fires no earlier than the last event
-            if Timer.objects.filter(pk=timer.pk, state=TimerState.PENDING).update(state=TimerState.DONE,
-                                                                                 fired_at=at):
+            won, breach = services.claim_timer(timer, at)
+            if won:
+                if breach is not None:  # a warning's breach, scheduled as it was claimed
+                    self.pending.append(breach)
                 services.fire_timer(timer, at=at)
-            self.last = at
-        if due:  # fire_timer worked on its own copy of the case
+            self.last, fired = at, True
+        if fired:  # fire_timer worked on its own copy of the case
             fresh = Case.objects.filter(pk=case.pk).values(*self.FIRED_FIELDS).get()
             for name, value in fresh.items():
                 setattr(case, name, value)

@@ -130,15 +130,15 @@ def test_saturday_case_starts_counting_at_monday_opening(
     assert case.resolution_due_at == hanoi_time(11, 23, 16, 0)
 
 
-def test_web_case_gets_four_pending_timers(org: Organisation, front_desk: Touchpoint, policy: SlaPolicy) -> None:
+def test_web_case_gets_two_pending_warnings_that_carry_their_breaches(
+    org: Organisation, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
     case = open_web_case(org, front_desk)
 
-    timers = {t.kind: (t.due_at, t.state) for t in Timer.objects.filter(case=case)}
+    timers = {t.kind: (t.due_at, t.then_due_at, t.state) for t in Timer.objects.filter(case=case)}
     assert timers == {
-        TimerKind.FIRST_RESPONSE_WARNING: (utc(11, 16, 3, 45), TimerState.PENDING),
-        TimerKind.FIRST_RESPONSE_BREACH: (utc(11, 16, 4, 0), TimerState.PENDING),
-        TimerKind.RESOLUTION_WARNING: (utc(11, 16, 9, 0), TimerState.PENDING),
-        TimerKind.RESOLUTION_BREACH: (utc(11, 17, 2, 0), TimerState.PENDING),
+        TimerKind.FIRST_RESPONSE_WARNING: (utc(11, 16, 3, 45), utc(11, 16, 4, 0), TimerState.PENDING),
+        TimerKind.RESOLUTION_WARNING: (utc(11, 16, 9, 0), utc(11, 17, 2, 0), TimerState.PENDING),
     }
 
 
@@ -203,8 +203,8 @@ def test_phone_and_walk_in_cases_logged_by_staff_are_already_answered(
     assert case.first_response_due_at is None
     assert case.created_by == agent
     assert case.sla_sort == case.resolution_due_at == hanoi_time(11, 17, 9, 0)
-    assert sorted(Timer.objects.filter(case=case).values_list("kind", flat=True)) == [
-        TimerKind.RESOLUTION_BREACH, TimerKind.RESOLUTION_WARNING,
+    assert list(Timer.objects.filter(case=case).values_list("kind", "then_due_at")) == [
+        (TimerKind.RESOLUTION_WARNING, hanoi_time(11, 17, 9, 0)),
     ]
 
 

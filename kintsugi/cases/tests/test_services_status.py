@@ -41,8 +41,11 @@ def monday_case(org: Organisation, front_desk: Touchpoint, policy: SlaPolicy, en
                               customer=en_customer, description="The room was not cleaned.", at=MONDAY_10AM)
 
 
-def pending_timers(case: Case) -> list[tuple[str, datetime]]:
-    return sorted(Timer.objects.filter(case=case, state=TimerState.PENDING).values_list("kind", "due_at"))
+def pending_timers(case: Case) -> list[tuple[str, datetime, datetime | None]]:
+    """(kind, due, then the breach's due for a warning) of the case's pending timers."""
+    return sorted(
+        Timer.objects.filter(case=case, state=TimerState.PENDING).values_list("kind", "due_at", "then_due_at")
+    )
 
 
 # ------------------------------------------------------------------------------------------ transitions
@@ -132,7 +135,7 @@ def test_awaiting_the_customer_pauses_the_resolution_clock(monday_case: Case, ag
     assert (monday_case.resolution_running_since, monday_case.resolution_due_at) == (None, None)
     assert (monday_case.sla_sort, monday_case.sla_warn_at) == (SLA_SORT_NEVER, None)
     assert pending_timers(monday_case) == []
-    assert Timer.objects.filter(case=monday_case, kind=TimerKind.RESOLUTION_BREACH,
+    assert Timer.objects.filter(case=monday_case, kind=TimerKind.RESOLUTION_WARNING,
                                 state=TimerState.CANCELLED).count() == 2  # from the open and from the reply
 
 
@@ -151,8 +154,8 @@ def test_customer_message_resumes_the_clock_with_the_time_already_used(monday_ca
     # Paused for 3 working hours (12:00-15:00): the deadline moves from Tuesday 09:00 to Tuesday 12:00.
     assert monday_case.resolution_due_at == hanoi_time(11, 17, 12, 0)
     assert pending_timers(monday_case) == [
-        (TimerKind.RESOLUTION_BREACH, hanoi_time(11, 17, 12, 0)),
-        (TimerKind.RESOLUTION_WARNING, hanoi_time(11, 17, 10, 0)),  # 6 h of 8: 2 h used, 2 h Monday, 2 h Tuesday
+        # 6 h of 8: 2 h used, 2 h Monday, 2 h Tuesday; the breach at the new deadline
+        (TimerKind.RESOLUTION_WARNING, hanoi_time(11, 17, 10, 0), hanoi_time(11, 17, 12, 0)),
     ]
     event = monday_case.events.filter(kind=EventKind.STATUS_CHANGED).last()
     assert event is not None
@@ -199,7 +202,7 @@ def test_resolving_stops_the_clocks(monday_case: Case, agent: User) -> None:
     assert (monday_case.resolution_running_since, monday_case.resolution_due_at) == (None, None)
     assert monday_case.sla_sort == SLA_SORT_NEVER
     # Only the follow-up is left: three days later, Thursday 13:00 in Hà Nội.
-    assert pending_timers(monday_case) == [("follow_up", hanoi_time(11, 19, 13, 0))]
+    assert pending_timers(monday_case) == [("follow_up", hanoi_time(11, 19, 13, 0), None)]
     event = monday_case.events.get(kind=EventKind.RESOLVED)
     assert (event.body, event.data) == (
         "Room cleaned, towels replaced.",
@@ -261,8 +264,7 @@ def test_reopening_clears_the_timestamps_and_resumes_the_clock(
     assert monday_case.resolution_running_since == hanoi_time(11, 16, 14, 0)
     assert monday_case.resolution_due_at == hanoi_time(11, 17, 11, 0)  # 3 h Monday, 3 h Tuesday
     assert pending_timers(monday_case) == [
-        (TimerKind.RESOLUTION_BREACH, hanoi_time(11, 17, 11, 0)),
-        (TimerKind.RESOLUTION_WARNING, hanoi_time(11, 17, 9, 0)),
+        (TimerKind.RESOLUTION_WARNING, hanoi_time(11, 17, 9, 0), hanoi_time(11, 17, 11, 0)),
     ]
     event = monday_case.events.get(kind=EventKind.REOPENED)
     assert (event.actor, event.body, event.data["from"]) == (

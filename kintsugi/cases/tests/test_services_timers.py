@@ -45,7 +45,7 @@ def test_nothing_fires_before_the_warning(monday_case: Case, supervisor: User) -
     assert services.run_due_timers(now=FR_WARNING - SECOND) == 0
 
     assert sla_events(monday_case) == []
-    assert Timer.objects.filter(state=TimerState.PENDING).count() == 4
+    assert Timer.objects.filter(state=TimerState.PENDING).count() == 2
 
 
 def test_first_response_warning_at_75_percent(monday_case: Case, supervisor: User, manager: User,
@@ -58,6 +58,16 @@ def test_first_response_warning_at_75_percent(monday_case: Case, supervisor: Use
     assert set(Notification.objects.values_list("created_at", flat=True)) == {FR_WARNING}
     monday_case.refresh_from_db()
     assert (monday_case.priority, monday_case.first_response_breached) == (Priority.NORMAL, False)
+
+
+def test_a_claimed_warning_schedules_its_breach(monday_case: Case, supervisor: User) -> None:
+    services.run_due_timers(now=FR_WARNING)
+
+    pending = Timer.objects.filter(state=TimerState.PENDING).order_by("due_at")
+    assert list(pending.values_list("kind", "due_at", "then_due_at")) == [
+        ("fr_breach", FR_BREACH, None),
+        ("res_warning", RES_WARNING, RES_BREACH),
+    ]
 
 
 def test_first_response_breach_at_100_percent(monday_case: Case, supervisor: User, manager: User) -> None:
@@ -199,6 +209,26 @@ def test_a_timer_that_fails_is_given_back_and_the_others_still_fire(
     assert [kind for kind, _data in sla_events(monday_case)] == [
         EventKind.SLA_BREACH, EventKind.ESCALATED, EventKind.SLA_WARNING,
     ]
+    # Claimed again, the warning scheduled no second breach.
+    assert Timer.objects.filter(kind="fr_breach").count() == 1
+    assert services.run_due_timers(now=FR_BREACH + timedelta(minutes=5)) == 0
+
+
+def test_timers_written_before_warnings_carried_their_breaches_fire_once_each(
+    monday_case: Case, supervisor: User
+) -> None:
+    """A case opened before: warnings that carry nothing, and a pending row for each breach."""
+    for kind, due_at in [("fr_breach", FR_BREACH), ("res_breach", RES_BREACH)]:
+        Timer.objects.create(case=monday_case, organisation_id=monday_case.organisation_id, kind=kind, due_at=due_at)
+    Timer.objects.filter(kind__in=["fr_warning", "res_warning"]).update(then_due_at=None)
+
+    assert services.run_due_timers(now=RES_BREACH) == 4
+
+    assert [kind for kind, _data in sla_events(monday_case)] == [
+        EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.ESCALATED,
+        EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.ESCALATED,
+    ]
+    assert Timer.objects.count() == 4
 
 
 def test_default_targets_on_an_always_open_location(other_case: Case, outsider: User) -> None:
