@@ -144,28 +144,30 @@ def _enqueue_all(message_ids: list[int]) -> None:
 
 
 def _enqueue_rows(message_ids: list[int]) -> None:
-    """send_message.enqueue(message_id) on the database queue for each message: the same rows the backend's
-    enqueue writes (one per message, on every public form submission), inserted in one statement without the
-    ORM's per-call compile."""
-    from django.tasks import task_backends
+    """The task row that sends these messages on the database queue: the row the backend's enqueue writes for
+    send_message(message_id) for one message, for send_messages(message_ids) for several (a burst of public form
+    submissions shares one), inserted without the ORM's per-call compile."""
+    from django.tasks import Task, task_backends
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from kintsugi.comms.tasks import send_message
+    from kintsugi.comms.tasks import send_message, send_messages
 
-    backend = task_backends[send_message.backend]
-    run_after = send_message.run_after or get_date_max()
+    if not message_ids:
+        return
+    sender: Task[Any, Any] = send_message if len(message_ids) == 1 else send_messages
+    args: list[Any] = message_ids if len(message_ids) == 1 else [message_ids]
+    backend = task_backends[sender.backend]
     insert_rows([
         new(
             DBTaskResult,
             id=backend._get_id(),  # type: ignore[attr-defined]
-            args_kwargs={"args": [message_id], "kwargs": {}},
-            priority=send_message.priority,
-            task_path=send_message.module_path,
-            queue_name=send_message.queue_name,
-            run_after=run_after,
+            args_kwargs={"args": args, "kwargs": {}},
+            priority=sender.priority,
+            task_path=sender.module_path,
+            queue_name=sender.queue_name,
+            run_after=sender.run_after or get_date_max(),
             backend_name=backend.alias,
         )
-        for message_id in message_ids
     ])
 
 

@@ -103,7 +103,7 @@ def test_the_row_is_the_one_the_backend_writes_and_the_worker_sends_it(case: Cas
 
 
 @pytest.mark.usefixtures("database_queue")
-def test_acknowledgements_queued_together_get_one_task_row_each(case: Case, bangkok_case: Case) -> None:
+def test_acknowledgements_queued_together_share_one_task_row(case: Case, bangkok_case: Case) -> None:
     acks = [comms.acknowledgement_for(case, "https://care.example/s/a/", email="lan@example.com"),
             comms.acknowledgement_for(bangkok_case, "https://care.example/s/b/"),  # no contact: nothing queued
             comms.acknowledgement_for(bangkok_case, "https://care.example/s/c/", line_id="U77")]
@@ -119,5 +119,53 @@ def test_acknowledgements_queued_together_get_one_task_row_each(case: Case, bang
         (case.pk, "lan@example.com"), (bangkok_case.pk, "U77")
     ]
     assert "https://care.example/s/c/" in Message.objects.get(pk=third.pk).body
-    assert sorted(r.args_kwargs["args"][0] for r in DBTaskResult.objects.all()) == [first.pk, third.pk]
-    assert len({r.pk for r in DBTaskResult.objects.all()}) == 2
+    assert [(r.task_path, r.args_kwargs["args"]) for r in DBTaskResult.objects.all()] == [
+        ("kintsugi.comms.tasks.send_messages", [[first.pk, third.pk]])
+    ]
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_a_shared_row_is_the_one_the_backend_writes_and_the_worker_sends_every_message(
+    case: Case, bangkok_case: Case
+) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    from kintsugi.comms.tasks import send_messages
+
+    acks = [comms.acknowledgement_for(case, "https://care.example/s/a/", email="lan@example.com"),
+            comms.acknowledgement_for(bangkok_case, "https://care.example/s/b/", email="somchai@example.com")]
+    with transaction.atomic():
+        comms.queue_acknowledgements(acks)
+    ours = DBTaskResult.objects.get()
+    theirs = DBTaskResult.objects.get(pk=send_messages.enqueue(*ours.args_kwargs["args"]).id)
+
+    def shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
+        return (row.status, row.args_kwargs, row.priority, row.task_path, row.queue_name, row.run_after,
+                row.backend_name, row.worker_ids, row.return_value, row.exception_class_path, row.traceback)
+
+    assert shape(ours) == shape(theirs)
+    theirs.delete()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    assert set(Message.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert sorted(m.to[0] for m in mail.outbox) == ["lan@example.com", "somchai@example.com"]
+
+
+def test_one_message_that_fails_does_not_keep_the_others_of_its_task_from_going(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kintsugi.comms import tasks
+
+    sent: list[int] = []
+
+    def deliver(message_id: int) -> str:
+        if message_id == 2:
+            raise RuntimeError("transport bug")
+        sent.append(message_id)
+        return "sent"
+
+    monkeypatch.setattr(tasks, "deliver", deliver)
+
+    assert tasks.send_messages.call([1, 2, 3]) == ["sent", "error", "sent"]
+    assert sent == [1, 3]
