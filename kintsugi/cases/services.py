@@ -350,7 +350,7 @@ def _resolution_clock(case: Case) -> sla.Clock:
 def _refresh_sla(case: Case, at: datetime) -> list[Timer]:
     """Recompute the derived SLA fields and the pending timers that belong to them (caller saves the case): a
     warning per running target, each carrying its breach's moment (the breach's row is written when the warning
-    is claimed, see _claim)."""
+    is claimed, see claim_timer)."""
     calendar = calendar_for(case.location)
     fraction = _warn_fraction(case)
     timers: list[Timer] = []
