@@ -27,6 +27,12 @@ def reachable_by_email(case: Case) -> Case:
     return case
 
 
+def task_row_shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
+    """What a task row says, less its own id and time."""
+    return (row.status, row.args_kwargs, row.priority, row.task_path, row.queue_name, row.run_after,
+            row.backend_name, row.worker_ids, row.return_value, row.exception_class_path, row.traceback)
+
+
 @pytest.fixture
 def database_queue(settings: Settings) -> Iterator[None]:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -90,11 +96,7 @@ def test_the_row_is_the_one_the_backend_writes_and_the_worker_sends_it(case: Cas
     ours = DBTaskResult.objects.get()
     theirs = DBTaskResult.objects.get(pk=send_message.enqueue(ours.args_kwargs["args"][0]).id)
 
-    def shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
-        return (row.status, row.args_kwargs, row.priority, row.task_path, row.queue_name, row.run_after,
-                row.backend_name, row.worker_ids, row.return_value, row.exception_class_path, row.traceback)
-
-    assert shape(ours) == shape(theirs)
+    assert task_row_shape(ours) == task_row_shape(theirs)
     theirs.delete()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
@@ -140,11 +142,7 @@ def test_a_shared_row_is_the_one_the_backend_writes_and_the_worker_sends_every_m
     ours = DBTaskResult.objects.get()
     theirs = DBTaskResult.objects.get(pk=send_messages.enqueue(*ours.args_kwargs["args"]).id)
 
-    def shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
-        return (row.status, row.args_kwargs, row.priority, row.task_path, row.queue_name, row.run_after,
-                row.backend_name, row.worker_ids, row.return_value, row.exception_class_path, row.traceback)
-
-    assert shape(ours) == shape(theirs)
+    assert task_row_shape(ours) == task_row_shape(theirs)
     theirs.delete()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
