@@ -344,14 +344,16 @@ class Timer(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
-    kind = models.CharField(max_length=20, choices=TimerKind.choices)
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
-    fired_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TimerKind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    state = models.CharField(_("state"), max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
+    fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
     then_due_at = models.DateTimeField(_("breach at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("timer")
+        verbose_name_plural = _("timers")
         indexes = [models.Index(fields=["state", "due_at"], name="timer_due")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
