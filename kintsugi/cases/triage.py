@@ -1,8 +1,10 @@
 """Triage rules that need no database: language detection now; category and urgency later.
 
-Detection is offline: script rules first (Thai letters; Vietnamese-only letters and tone marks), then the
-py3langid model that ships inside its wheel, restricted to our three languages, with the caller's hint as the
-prior for text too short or too plain to tell.
+Detection is offline: script rules first (Thai letters; Vietnamese-only letters and tone marks), then word rules
+(common unaccented Vietnamese words; common English function words), then the py3langid model that ships inside
+its wheel, restricted to our three languages, with the caller's hint as the prior for text too short or too
+plain to tell. The model is the dear part (about 0.1 ms a text in a busy process, against 10 us for the rules),
+so plain English, a quarter of the complaints, no longer goes to it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _VI_PLAIN = frozenset(
     """khong ko k dc duoc roi nhe nha minh toi em anh chi cua cho voi lam qua phong khach san nhan vien
     tien thanh toan xin loi sao gi nay bi mat cham doi ban an uong nuoc dieu hoa""".split()  # noqa: SIM905
+)
+
+# Common English function words that are not also unaccented Vietnamese words (so not "the"/"thể", "an"/"ăn",
+# "to"/"tô", "in", "on"/"ổn", "do", "no", "me", "my", "it"/"ít", "can"/"cần").
+_EN_PLAIN = frozenset(
+    """i and was were is are been have has had not but with for from this that there they their our your you we
+    its of very would could should what when which who will did does cannot please after again""".split()  # noqa: SIM905
 )
 
 _lock = threading.Lock()
@@ -65,6 +74,11 @@ def detect_language(text: str, hint: str | None = None) -> str:
         return "vi"
     if len(words) < 4:
         return prior
+    plain_en = [w for w in words if w in _EN_PLAIN]
+    # Two different function words at least, and a sixth of the words or more: English prose, not a name or a
+    # borrowed word in another language's text.
+    if len(set(plain_en)) >= 2 and len(plain_en) / len(words) >= 0.15:
+        return "en"
     language, probability = _model().classify(sample)
     if probability < 0.8:
         return prior

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 
+from kintsugi.cases import triage
 from kintsugi.cases.triage import detect_language, subject_from
 
 
@@ -45,6 +46,48 @@ from kintsugi.cases.triage import detect_language, subject_from
 )
 def test_detect_language(text: str, hint: str | None, expected: str) -> None:
     assert detect_language(text, hint) == expected
+
+
+def test_plain_english_is_told_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_model() -> None:
+        raise AssertionError("the model was consulted")
+
+    monkeypatch.setattr(triage, "_model", no_model)
+
+    assert detect_language("The towels in our room were stained and smelled damp, very disappointing.", "vi") == "en"
+    assert detect_language(
+        "Key card stopped working three times in two days, each time I had to queue at reception again.", "th"
+    ) == "en"
+
+
+class _Model:
+    def __init__(self, answer: tuple[str, float]) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    def classify(self, text: str) -> tuple[str, float]:
+        self.asked.append(text)
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Unaccented Vietnamese sharing a word with English ("the" is "thẻ"), or few words of English.
+        "the ngan hang bi khoa sau giao dich",
+        "Room 305 aircon broken since yesterday evening, please",
+        # Another language written in Latin letters.
+        "Le repas était froid et le serveur n'est jamais venu à notre table.",
+    ],
+)
+def test_text_that_is_not_plainly_english_still_goes_to_the_model(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    model = _Model(("vi", 0.9))
+    monkeypatch.setattr(triage, "_model", lambda: model)
+
+    assert detect_language(text, "en") == "vi"
+    assert model.asked == [text]
 
 
 @pytest.mark.parametrize(
