@@ -129,3 +129,18 @@ def test_a_request_that_never_uses_messages_never_builds_their_storage(client: C
     storage = response.wsgi_request._messages  # type: ignore[attr-defined]
     assert storage._wrapped is empty
     assert "messages" not in response.cookies
+
+
+def test_without_a_session_cookie_the_language_never_looks_up_the_user() -> None:
+    from django.utils.functional import SimpleLazyObject
+
+    from kintsugi.lib.i18n import UserLanguageMiddleware
+
+    def look_up() -> User:
+        raise AssertionError("the user was looked up")
+
+    request = RequestFactory().get("/t/front-desk/", HTTP_ACCEPT_LANGUAGE="th-TH,th;q=0.9")
+    request.user = SimpleLazyObject(look_up)  # type: ignore[assignment]
+    response = UserLanguageMiddleware(lambda request: HttpResponse("ok"))(request)
+
+    assert (request.LANGUAGE_CODE, response.headers["Content-Language"]) == ("th", "th")
