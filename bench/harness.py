@@ -142,6 +142,37 @@ def _wrk_version() -> str | None:
     return first[0].split(" [")[0] if first else None
 
 
+# -------------------------------------------------------------------------------------------- guests
+# Every run of the load generator (the warm-up, each round, the one-connection run) writes into the database
+# the runs before it wrote into, and a customer found by any of their identities is the same customer. So each
+# run gives its new guests emails and phone numbers no other run of the benchmark gave: else round 2's guests
+# would be round 1's customers again, each case a repeat failure (escalated, its supervisors notified), and the
+# workload would no longer be the one it claims (in the create scenario, 15 % regulars).
+
+# Vietnamese mobile prefixes valid for any seven digits after them, other than the regulars' (90) and the
+# seeded customers' (92).
+GUEST_PHONE_PREFIXES = (
+    "91", "93", "94", "96", "97", "98", "99", "81", "82", "83", "84", "85", "86", "87", "88",
+    "70", "76", "77", "78", "79", "32", "33", "34", "35", "36", "37", "38", "39", "30", "31",
+)
+
+
+@dataclass(frozen=True)
+class Guests:
+    """What one load run's new guests carry so that no other run's are the same: a tag in their emails and a
+    phone prefix, the run's own among the benchmark's runs on one database."""
+
+    tag: str
+    phone_prefix: str
+
+
+def guests_for(run_id: int, invocation: int) -> Guests:
+    """The guests of the `invocation`-th load run of the benchmark run `run_id`: unique for the first
+    len(GUEST_PHONE_PREFIXES) runs on a database, and likely across benchmark runs."""
+    prefix = GUEST_PHONE_PREFIXES[(run_id + invocation) % len(GUEST_PHONE_PREFIXES)]
+    return Guests(tag=f"{run_id}-{invocation}", phone_prefix=prefix)
+
+
 # --------------------------------------------------------------------------------------------- wrk
 
 
@@ -259,11 +290,14 @@ def run_wrk(
     threads: int = 2,
     timeout_s: int = 5,
     expect_status: int = 200,
+    guests: Guests | None = None,
 ) -> LoadResult:
-    """Run wrk for `duration` seconds; the Lua script prints a JSON summary line that we prefer to the text."""
+    """Run wrk for `duration` seconds; the Lua script prints a JSON summary line that we prefer to the text.
+    The scripts that make new customers get their `guests` as arguments (init(args) in lua/)."""
     cmd = niced([
         wrk, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(duration))}s",
         "--timeout", f"{timeout_s}s", "--latency", "-s", str(script), url,
+        *(["--", guests.tag, guests.phone_prefix] if guests else []),
     ])
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
     text = proc.stdout + proc.stderr
@@ -281,10 +315,13 @@ def run_wrk(
 
 
 def run_python_load(
-    spec_path: Path, spec: dict[str, Any], *, duration: float, connections: int = 16, expect_status: int = 200
+    spec_path: Path, spec: dict[str, Any], *, duration: float, connections: int = 16, expect_status: int = 200,
+    guests: Guests | None = None,
 ) -> LoadResult:
     """The fallback generator (bench/load.py) in its own process, with the same summary as the wrk scripts."""
     spec = {**spec, "duration": duration, "connections": connections}
+    if guests:
+        spec["guests"] = {"tag": guests.tag, "phone_prefix": guests.phone_prefix}
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     proc = subprocess.run(niced([sys.executable, str(BENCH / "load.py"), str(spec_path)]), capture_output=True,
                           text=True, timeout=duration + 60)
@@ -376,12 +413,6 @@ class ServerConfig:
         if self.runtime_threads:
             args += ["--runtime-threads", str(self.runtime_threads)]
         return args
-
-    def brief(self) -> dict[str, Any]:
-        lat = self.latency_ms
-        return {"rps": round(self.rps, 1), "p50_ms": round(lat.get("p50", 0), 2),
-                "p99_ms": round(lat.get("p99", 0), 2), "errors": self.error_count,
-                "other_cores": self.cpu.get("other_cores"), "steal_cores": self.cpu.get("steal_cores")}
 
     def as_dict(self) -> dict[str, Any]:
         return {"label": self.label, "workers": self.workers, "blocking_threads": self.blocking_threads,

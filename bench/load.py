@@ -2,9 +2,11 @@
 
     python bench/load.py SPEC.json     (run by bench/harness.py as its own process)
 
-SPEC: {"host", "port", "connections", "duration", "timeout", "requests": [raw request strings]}. Each of
-`connections` keep-alive connections sends the next request of the list as soon as the previous answer is
-read, for `duration` seconds, and records the latency of each. It prints the same BENCH_JSON summary line
+SPEC: {"host", "port", "connections", "duration", "timeout", "requests": [raw request strings], "guests"}.
+Each of `connections` keep-alive connections sends the next request of the list as soon as the previous answer
+is read, for `duration` seconds, and records the latency of each. In a request, {guest} and {guest_phone}
+become a new guest of this run (SPEC's "guests": {"tag", "phone_prefix"}, see bench/harness.py), and its
+Content-Length is worked out again. It prints the same BENCH_JSON summary line
 as the wrk scripts in lua/. It is slower than wrk (one Python process), so on a 2-core machine it steals more
 CPU from the server: prefer wrk's numbers.
 """
@@ -16,6 +18,25 @@ import json
 import sys
 import time
 from typing import Any
+
+GUEST_MARK = "{guest}"
+GUEST_PHONE_MARK = "{guest_phone}"
+
+
+def guest_values(guests: dict[str, str], connection: int, n: int) -> tuple[str, str]:
+    """The `n`-th new guest on `connection`: what makes their email unique, and their E.164 phone number (the
+    run's prefix, two digits of connection, five of count)."""
+    return (f"{guests['tag']}-{connection}-{n}",
+            f"+84{guests['phone_prefix']}{connection % 100:02d}{n % 100_000:05d}")
+
+
+def with_guest(request: str, guests: dict[str, str], connection: int, n: int) -> bytes:
+    """`request` with its guest marks filled in and its Content-Length counted again."""
+    email_part, phone = guest_values(guests, connection, n)
+    head, _sep, body = request.partition("\r\n\r\n")
+    data = body.replace(GUEST_PHONE_MARK, phone).replace(GUEST_MARK, email_part).encode()
+    lines = [line for line in head.split("\r\n") if not line.lower().startswith("content-length:")]
+    return ("\r\n".join([*lines, f"Content-Length: {len(data)}"]) + "\r\n\r\n").encode() + data
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
@@ -46,18 +67,27 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
     return status, size
 
 
-async def _connection(spec: dict[str, Any], offset: int, deadline: float, out: dict[str, Any]) -> None:
-    requests = [r.encode() for r in spec["requests"]]
+async def _connection(spec: dict[str, Any], index: int, deadline: float, out: dict[str, Any]) -> None:
+    templates: list[str] = spec["requests"]
+    guests: dict[str, str] = spec.get("guests") or {}
+    marked = (GUEST_MARK, GUEST_PHONE_MARK)
+    fixed = [None if guests and any(m in r for m in marked) else r.encode() for r in templates]
+    made = 0  # guests made on this connection
     try:
         reader, writer = await asyncio.open_connection(spec["host"], spec["port"])
     except OSError:
         out["errors"]["connect"] += 1
         return
-    n = offset
+    n = index * 7  # the connections start at different requests of the list
     try:
         while time.monotonic() < deadline:
             start = time.perf_counter()
-            writer.write(requests[n % len(requests)])
+            i = n % len(templates)
+            request = fixed[i]
+            if request is None:
+                made += 1
+                request = with_guest(templates[i], guests, index, made)
+            writer.write(request)
             n += 1
             try:
                 status, size = await asyncio.wait_for(_read_response(reader), spec.get("timeout", 5))
@@ -89,7 +119,7 @@ async def main(spec: dict[str, Any]) -> None:
     started = time.monotonic()
     deadline = started + spec["duration"]
     await asyncio.gather(*(
-        _connection(spec, i * 7, deadline, out) for i in range(spec["connections"])
+        _connection(spec, i, deadline, out) for i in range(spec["connections"])
     ))
     elapsed = time.monotonic() - started
     lat = sorted(out["latencies"])

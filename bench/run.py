@@ -44,11 +44,13 @@ from bench.harness import (
     BENCH,
     ROOT,
     CpuMeter,
+    Guests,
     LoadResult,
     Server,
     ServerConfig,
     cpu_speed,
     ensure_wrk,
+    guests_for,
     http_request,
     log,
     machine_info,
@@ -59,6 +61,7 @@ from bench.harness import (
     wait_for_quiet,
     write_lua,
 )
+from bench.load import GUEST_MARK, GUEST_PHONE_MARK
 
 OUT = BENCH / "out"
 RESULTS = BENCH / "results"
@@ -185,22 +188,25 @@ def create_bodies() -> dict[str, Any]:
 
 
 def python_post_requests(host: str, path: str, token: str, locations: list[str], n: int = 3000) -> list[str]:
-    """Raw requests for the fallback generator, varied like the Lua script's."""
+    """Raw requests for the fallback generator, varied like the Lua script's: 15 % of them from one of 200
+    regulars, the others from a new guest of the run (bench/load.py fills in the marks)."""
     rng = random.Random(7)
     data = create_bodies()
     out = []
-    for i in range(n):
+    for _ in range(n):
         template = rng.choice(data["BODY_TEMPLATES"])
-        regular = rng.random() < 0.15
-        email = f"regular{rng.randrange(1, 201):04d}@example.com" if regular else f"guest-py-{i}@example.com"
+        if rng.random() < 0.15:
+            regular = rng.randrange(1, 201)
+            email, phone = f"regular{regular:04d}@example.com", f"+8490{regular:07d}"
+        else:
+            email, phone = f"guest-{GUEST_MARK}@example.com", GUEST_PHONE_MARK
         body = (template.replace("{description}", rng.choice(data["DESCRIPTIONS"]))
                 .replace("{name}", rng.choice(data["NAMES"])).replace("{location}", rng.choice(locations))
                 .replace("{channel}", rng.choice(data["CHANNELS"])).replace("{email}", email)
-                .replace("{phone}", f"+8491{i % 10}{i:06d}"[:13]).replace("{severity}", "3"))
-        raw = body.encode()
+                .replace("{phone}", phone).replace("{severity}", "3"))
         out.append(
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\n\r\n" + body
+            f"Content-Type: application/json\r\nContent-Length: {len(body.encode())}\r\n\r\n" + body
         )
     return out
 
@@ -221,13 +227,15 @@ def form_bodies(token: str) -> dict[str, Any]:
 
 
 def python_form_requests(host: str, cookie: str, codes: list[str], token: str, n: int = 3000) -> list[str]:
-    """Raw form submissions for the fallback generator, varied like the Lua script's."""
+    """Raw form submissions for the fallback generator, varied like the Lua script's: 70 % leave an email, a
+    new guest's of the run (bench/load.py fills in the mark)."""
     rng = random.Random(11)
     descriptions = [d for lang, share in LANGUAGE_MIX.items() for d in DESCRIPTIONS[lang] * round(share * 20)]
     out = []
-    for i in range(n):
-        email = f"guest-form-{i}@example.com" if rng.random() < 0.7 else ""
+    for _ in range(n):
+        email = f"guest-form-{GUEST_MARK}@example.com" if rng.random() < 0.7 else ""
         body = form_body(rng.choice(descriptions), str(rng.choice([2, 3, 3, 4])), email, "", token)
+        body = body.replace(urllib.parse.quote_plus(GUEST_MARK), GUEST_MARK)  # the tag needs no escaping
         out.append(
             f"POST /t/{rng.choice(codes)}/{rng.choice(['vi', 'th', 'en'])}/ HTTP/1.1\r\nHost: {host}\r\n"
             f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -254,6 +262,12 @@ class Runner:
         self.servers: list[Server] = []
         self.run_dir = OUT / f"run-{stamp}"
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.run_id = int(time.time()) % 100_000
+        self.invocations = 0  # load generator runs so far: each gets its own new guests
+
+    def next_guests(self) -> Guests:
+        self.invocations += 1
+        return guests_for(self.run_id, self.invocations)
 
     @contextlib.contextmanager
     def server(self, env: dict[str, str], config: ServerConfig,
@@ -278,15 +292,15 @@ class Runner:
         process; the round with the median throughput is the result, the others are kept in `rounds`."""
         connections, threads = self.args.connections, self.args.threads
         if self.wrk:
-            preamble: dict[str, Any] = {"PATH": path, "RUN_ID": int(time.time()) % 100000,
-                                        "HEADER_NAMES": list(headers), "HEADER_VALUES": list(headers.values())}
+            preamble: dict[str, Any] = {"PATH": path, "HEADER_NAMES": list(headers),
+                                        "HEADER_VALUES": list(headers.values())}
             preamble.update(extra or {})
             script = write_lua(self.run_dir / f"{name}.lua", lua, preamble)
             wrk = self.wrk
 
             def drive(seconds: float, conns: int, wrk_threads: int) -> LoadResult:
                 return run_wrk(wrk, server.base_url, script, duration=seconds, connections=conns,
-                               threads=wrk_threads, expect_status=expect)
+                               threads=wrk_threads, expect_status=expect, guests=self.next_guests())
         else:
             requests = fallback_requests or [
                 f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -296,7 +310,8 @@ class Runner:
             spec_path = self.run_dir / f"{name}.load.json"
 
             def drive(seconds: float, conns: int, wrk_threads: int) -> LoadResult:
-                return run_python_load(spec_path, spec, duration=seconds, connections=conns, expect_status=expect)
+                return run_python_load(spec_path, spec, duration=seconds, connections=conns, expect_status=expect,
+                                       guests=self.next_guests())
 
         if self.args.warmup > 0:
             drive(self.args.warmup, connections, threads)

@@ -1,13 +1,18 @@
 -- POST /api/v1/cases with varied bodies. The generated preamble holds PATH, TOKEN and lists of JSON
 -- fragments (already-escaped JSON values) built by bench/run.py: DESCRIPTIONS, NAMES, LOCATIONS, CHANNELS,
 -- and BODY_TEMPLATES, one of which is filled in here for every request (its {placeholders} replaced).
+-- wrk's script arguments (after --) are this run's guests: a tag for their emails and a phone prefix, so that
+-- no other run of the benchmark on this database had the same new customers (bench/harness.py, guests_for).
 
 local counter = 0
 local tid = 0
+local guest_tag, phone_prefix
 local headers
 
 function init(args)
   tid = tonumber(wrk.thread:get("tid")) or 0
+  guest_tag = args[1] or "0"
+  phone_prefix = args[2] or "91"
   headers = {
     ["Authorization"] = "Bearer " .. TOKEN,
     ["Content-Type"] = "application/json",
@@ -29,8 +34,8 @@ function request()
     email = string.format("regular%04d@example.com", n)
     phone = string.format("+8490%07d", n)
   else
-    email = string.format("guest-%d-%d-%d@example.com", RUN_ID, tid, counter)
-    phone = string.format("+8491%01d%06d", tid % 10, counter % 1000000)
+    email = string.format("guest-%s-%d-%d@example.com", guest_tag, tid, counter)
+    phone = string.format("+84%s%01d%06d", phone_prefix, tid % 10, counter % 1000000)
   end
   local body = pick(BODY_TEMPLATES)
     :gsub("{description}", function() return pick(DESCRIPTIONS) end)
