@@ -29,7 +29,7 @@ from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind
 from kintsugi.cases.triage import LANGUAGES, detect_language
 from kintsugi.comms.services import Acknowledgement, acknowledgement_for, queue_acknowledgements
-from kintsugi.intake import limits
+from kintsugi.intake import limits, touchpoints
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
 from kintsugi.lib.fastinsert import insert_rows, new
@@ -172,6 +172,11 @@ def issue_links(cases: Sequence[Case], raw_tokens: Sequence[str], *, at: Sequenc
     ])
 
 
+class TouchpointChanged(Exception):
+    """The touchpoint a submission was made against has changed since (kintsugi.intake.touchpoints): nothing
+    was written; make the submission again from a fresh read of the touchpoint."""
+
+
 def submit_public_complaint(
     *,
     touchpoint: Touchpoint,
@@ -185,10 +190,13 @@ def submit_public_complaint(
     form_language: str,
     client_ip: str,
     at: datetime | None = None,
+    touchpoint_stamp: str | None = None,
 ) -> tuple[Case, str]:
     """Open a web case from the touchpoint's public form (rate-limited per client and per touchpoint), with its
     photo and a private status link, and queue the acknowledgement on the contact given; returns the case and
-    the raw status token. Raises InvalidInput for bad input, limits.RateLimited past a limit."""
+    the raw status token. Raises InvalidInput for bad input, limits.RateLimited past a limit, and
+    TouchpointChanged when `touchpoint` came with a stamp (touchpoints.kept_touchpoint) that is no longer
+    current when the case would be written."""
     at = at or timezone.now()
     if not touchpoint.is_active:
         raise cases.InvalidInput(_("This form is no longer in use."))
@@ -218,7 +226,7 @@ def submit_public_complaint(
         prepared=cases.prepare_case(request), touchpoint=touchpoint, client_ip=client_ip, photo=checked,
         stored=_put_file(touchpoint.organisation_id, checked, at) if checked is not None else None,
         email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at,
-        raw_token=secrets.token_urlsafe(TOKEN_BYTES),
+        raw_token=secrets.token_urlsafe(TOKEN_BYTES), touchpoint_stamp=touchpoint_stamp,
     ))
     try:
         if transaction.get_connection().in_atomic_block:
@@ -249,6 +257,8 @@ class _Submission:
     zalo_id: str
     at: datetime
     raw_token: str  # of its status link
+    # The stamp its touchpoint stands for, confirmed in the writing transaction (None: read afresh).
+    touchpoint_stamp: str | None = None
     # Its acknowledgement, worked out before the write lock is taken (all but the case's reference).
     acknowledgement: Acknowledgement | None = None
 
@@ -266,13 +276,22 @@ def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, st
     """Write submissions in the current transaction: their rate-limit hits (one statement for the burst while no
     window fills; a refused one is left out, none of its hits kept), then all accepted cases at once, then each
     one's link, photo and acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise
-    to its sender."""
+    to its sender. A submission made against a touchpoint that has changed since is refused first, its hits not
+    counted (one read of the stamp for the burst)."""
+    stamps = {s.touchpoint_stamp for s in batch} - {None}
+    current = {stamp for stamp in stamps if touchpoints.stamp_is(stamp)}
+    refusals: dict[int, Exception] = {
+        index: TouchpointChanged() for index, s in enumerate(batch) if s.touchpoint_stamp not in current | {None}
+    }
+    counted = [s for index, s in enumerate(batch) if index not in refusals]
     per_ip, per_touchpoint = form_limits()
-    outcomes = limits.hit_many([
+    outcomes = iter(limits.hit_many([
         ([(limits.client_key(s.client_ip), per_ip), (f"touchpoint:{s.touchpoint.pk}", per_touchpoint)], s.at)
-        for s in batch
-    ])
-    refusals: dict[int, Exception] = {index: refused for index, refused in enumerate(outcomes) if refused is not None}
+        for s in counted
+    ]))
+    for index in range(len(batch)):
+        if index not in refusals and (refused := next(outcomes)) is not None:
+            refusals[index] = refused
     accepted = [s for i, s in enumerate(batch) if i not in refusals]
     cases.open_prepared_cases([s.prepared for s in accepted])
     # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pytest_django import Settings
 
@@ -144,6 +146,53 @@ def test_a_complaint_redirects_to_its_acknowledgement(
     tomorrow = tr("th", "by %(time)s tomorrow") % {"time": "08:30"}  # Tuesday 08:30: the 60 working minutes
     assert f"{tr('th', 'We will answer you')} {tomorrow}" in text
     assert f'<a href="/s/{token}/th/">http://testserver/s/{token}/</a>' in ack.content.decode()
+
+
+def test_a_complaint_to_a_touchpoint_switched_off_since_it_was_kept_writes_nothing(
+    client: Client, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    client.get(form_url(front_desk, "th"))  # this process now keeps the touchpoint
+    # Switched off elsewhere (another process, the admin): the copy kept here still says it is active.
+    Touchpoint.objects.filter(pk=front_desk.pk).update(is_active=False)
+
+    response = post(client, form_url(front_desk, "th"), email="somsri@example.com")
+
+    assert response.status_code == 404
+    assert f"<h1>{tr('th', 'This link does not work')}</h1>" in response.content.decode()
+    assert not Case.objects.exists()
+    assert not PublicRateLimit.objects.exists()
+
+
+def test_a_complaint_to_a_touchpoint_moved_since_it_was_kept_is_written_where_it_is_now(
+    client: Client, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    client.get(form_url(front_desk, "th"))
+    hue = front_desk.organisation.locations.create(name="Lotus Huế", code="hue", country="VN",
+                                                   timezone="Asia/Ho_Chi_Minh")
+    Touchpoint.objects.filter(pk=front_desk.pk).update(location=hue)
+
+    response = post(client, form_url(front_desk, "th"), email="somsri@example.com")
+
+    assert response.status_code == 303
+    assert Case.objects.get().location_id == hue.pk
+
+
+def test_a_complaint_reads_the_touchpoints_stamp_only_inside_its_write(
+    client: Client, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    client.get(form_url(front_desk, "th"))
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, form_url(front_desk, "th"), email="somsri@example.com")
+
+    assert response.status_code == 303
+    statements = [q["sql"] for q in queries.captured_queries]
+    stamp_reads = [i for i, sql in enumerate(statements) if "directorystamp" in sql.lower()]
+    if connection.vendor == "sqlite":
+        first_write = next(i for i, sql in enumerate(statements) if sql.upper().startswith(("SAVEPOINT", "BEGIN")))
+        assert len(stamp_reads) == 1
+        assert stamp_reads[0] > first_write
+    else:
+        assert stamp_reads == []  # nothing kept, so no stamp to confirm
 
 
 def test_the_acknowledgement_page_in_english_reads_by_08_30_tomorrow(

@@ -15,9 +15,9 @@ from kintsugi.accounts.models import Location, Organisation, Touchpoint
 from kintsugi.cases.models import Case, CaseEvent, EventKind, SlaPolicy
 from kintsugi.cases.tests.test_services_open_cases_batch import queued, run_threads, warm_caches
 from kintsugi.comms.models import Message
-from kintsugi.intake import services
+from kintsugi.intake import services, touchpoints
 from kintsugi.intake.limits import RateLimited
-from kintsugi.intake.models import CaseAccessLink
+from kintsugi.intake.models import CaseAccessLink, PublicRateLimit
 from kintsugi.lib.groupcommit import GroupCommitter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,3 +98,48 @@ def test_a_submission_over_the_limit_is_refused_alone_and_its_batch_is_written(
     assert Case.objects.count() == 4
     assert CaseAccessLink.objects.count() == 4
     assert not Message.objects.filter(recipient=f"khach{refused[0]}@example.com").exists()
+
+
+def test_a_submission_made_against_an_out_of_date_touchpoint_is_refused_alone_and_not_counted(
+    org: Organisation, hanoi: Location, front_desk: Touchpoint, policy: SlaPolicy, grouped: threading.Event,
+    settings: Settings,
+) -> None:
+    settings.PUBLIC_FORM_LIMIT_PER_IP = "3/600"
+    warm_caches(org, hanoi)
+    committer = services._submissions
+    _touchpoint, current = touchpoints.kept_touchpoint(front_desk.public_code)  # None on PostgreSQL: fresh
+    # Submissions 1 and 3 were made from a copy of the touchpoint kept before a change (another stamp), all from
+    # one address allowed three: only the three others count.
+    stamps = {n: "before-the-change" if n in (1, 3) else current for n in range(5)}
+
+    def made_from_copy(n: int) -> tuple[Case, str]:
+        return services.submit_public_complaint(
+            touchpoint=front_desk, description=f"Phòng {300 + n} chưa được dọn.", severity=3,
+            email=f"khach{n}@example.com", form_language="vi", client_ip="198.51.100.9", at=MONDAY_10AM,
+            touchpoint_stamp=stamps[n],
+        )
+
+    results = run_threads(committer, range(5), before_release=lambda: queued(committer, 4), release=grouped,
+                          submit=made_from_copy)
+
+    assert {n for n, result in results.items() if isinstance(result, services.TouchpointChanged)} == {1, 3}
+    assert all(isinstance(results[n], tuple) for n in (0, 2, 4)), results
+    assert sorted(Case.objects.values_list("description", flat=True)) == [
+        f"Phòng {300 + n} chưa được dọn." for n in (0, 2, 4)
+    ]
+    assert not Message.objects.filter(recipient__in=["khach1@example.com", "khach3@example.com"]).exists()
+    assert PublicRateLimit.objects.get(key__startswith="ip:").hits == 3  # the refused were not counted
+
+
+def test_a_lone_submission_against_an_out_of_date_touchpoint_writes_nothing(
+    org: Organisation, hanoi: Location, front_desk: Touchpoint, policy: SlaPolicy
+) -> None:
+    with pytest.raises(services.TouchpointChanged):
+        services.submit_public_complaint(
+            touchpoint=front_desk, description="Phòng 301 chưa được dọn.", severity=3, email="khach@example.com",
+            form_language="vi", client_ip="198.51.100.9", at=MONDAY_10AM, touchpoint_stamp="before-the-change",
+        )
+
+    assert not Case.objects.exists()
+    assert not PublicRateLimit.objects.exists()
+    assert not Message.objects.exists()

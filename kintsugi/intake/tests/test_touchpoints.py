@@ -15,7 +15,7 @@ from kintsugi.accounts.models import Location, Organisation, Touchpoint
 from kintsugi.accounts.selectors import touchpoint_by_public_code
 from kintsugi.intake import touchpoints
 from kintsugi.intake.models import DirectoryStamp
-from kintsugi.intake.touchpoints import install_triggers, public_touchpoint
+from kintsugi.intake.touchpoints import install_triggers, kept_touchpoint, public_touchpoint, stamp_is
 
 
 @pytest.fixture(autouse=True)
@@ -172,6 +172,43 @@ def test_without_a_stamp_every_call_reads_the_touchpoint(
     with django_assert_num_queries(2 if connection.vendor == "sqlite" else 1):
         found = public_touchpoint(front_desk.public_code)
     assert_same(found, touchpoint_by_public_code(front_desk.public_code))
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_submissions_copy_is_taken_without_a_read_and_its_stamp_tells_when_it_is_out_of_date(
+    front_desk: Touchpoint, change: str, django_assert_num_queries: Any
+) -> None:
+    public_touchpoint(front_desk.public_code)  # now kept
+    with django_assert_num_queries(0):
+        kept, stamp = kept_touchpoint(front_desk.public_code)
+    assert_same(kept, touchpoint_by_public_code(front_desk.public_code))
+    assert stamp_is(stamp)
+
+    CHANGES[change](front_desk)
+
+    with django_assert_num_queries(0):
+        still, same_stamp = kept_touchpoint(front_desk.public_code)  # the copy it has, out of date...
+    assert_same(still, kept)
+    if connection.vendor == "sqlite":
+        assert same_stamp == stamp
+        assert not stamp_is(stamp)  # ...which its stamp says
+    else:
+        assert stamp is None  # nothing is kept there: every copy is a fresh read
+    # A fresh read (the form's second try) keeps the new copy, whose stamp is current.
+    assert_same(public_touchpoint(front_desk.public_code), touchpoint_by_public_code(front_desk.public_code))
+    again, new_stamp = kept_touchpoint(front_desk.public_code)
+    assert_same(again, touchpoint_by_public_code(front_desk.public_code))
+    assert stamp_is(new_stamp)
+
+
+def test_a_submissions_first_copy_is_read_with_the_current_stamp(
+    front_desk: Touchpoint, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2 if connection.vendor == "sqlite" else 1):  # the stamp, then the touchpoint
+        found, stamp = kept_touchpoint(front_desk.public_code)
+    assert_same(found, touchpoint_by_public_code(front_desk.public_code))
+    assert stamp_is(stamp)
+    assert kept_touchpoint("ZZZZZZZZ")[0] is None
 
 
 def test_unknown_and_malformed_codes_are_none(front_desk: Touchpoint) -> None:

@@ -14,7 +14,7 @@ from kintsugi.intake import services
 from kintsugi.intake.channels.webform.forms import ComplaintForm
 from kintsugi.intake.limits import RateLimited
 from kintsugi.intake.public import browser_language, language_links, not_found, render_public, too_many
-from kintsugi.intake.touchpoints import public_touchpoint
+from kintsugi.intake.touchpoints import kept_touchpoint, public_touchpoint
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -33,7 +33,11 @@ def _form_url(touchpoint: Touchpoint, language: str) -> str:
     return reverse("public_form_lang", args=[touchpoint.public_code, language])
 
 
-def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> ComplaintForm | HttpResponse:
+def _submit(
+    request: HttpRequest, touchpoint: Touchpoint, language: str, stamp: str | None
+) -> ComplaintForm | HttpResponse:
+    """Validate and submit; raises TouchpointChanged when `touchpoint` (the copy `stamp` stands for) is out of
+    date by the time the complaint would be written."""
     form = ComplaintForm(request.POST, request.FILES, country=touchpoint.location.country)
     ip = client_ip(request)
     try:
@@ -53,7 +57,7 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
         _case, raw = services.submit_public_complaint(
             touchpoint=touchpoint, description=data["description"], severity=data["severity"],
             phone=data["phone"], email=data["email"], line_id=data["line_id"], zalo_id=data["zalo_id"],
-            photo=data["photo"], form_language=language, client_ip=ip,
+            photo=data["photo"], form_language=language, client_ip=ip, touchpoint_stamp=stamp,
         )
     except RateLimited as exc:
         return too_many(request, language, exc.retry_after, _form_url(touchpoint, language))
@@ -65,13 +69,25 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def complaint_form(request: HttpRequest, public_code: str, lang: str | None = None) -> HttpResponse:
-    touchpoint = public_touchpoint(public_code)
+    if request.method == "POST":
+        # From this process's copy of the touchpoint, confirmed when the case is written (intake/touchpoints.py).
+        touchpoint, stamp = kept_touchpoint(public_code)
+        try:
+            return _form_page(request, touchpoint, lang, stamp)
+        except services.TouchpointChanged:
+            pass  # the copy was out of date and nothing was written: again, from a fresh read
+    return _form_page(request, public_touchpoint(public_code), lang, None)
+
+
+def _form_page(
+    request: HttpRequest, touchpoint: Touchpoint | None, lang: str | None, stamp: str | None
+) -> HttpResponse:
     language = lang or browser_language(request, touchpoint.location.languages if touchpoint else ())
     if touchpoint is None:
         return not_found(request, language)
     with translation.override(language):  # the form's errors are in the customer's language too
         if request.method == "POST":
-            result = _submit(request, touchpoint, language)
+            result = _submit(request, touchpoint, language, stamp)
             if isinstance(result, HttpResponse):
                 return result
             form = result
