@@ -69,21 +69,24 @@ def guard_body(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
     return guarded
 
 
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, _("The request body is too large (at most %(max)d bytes).") % {"max": limit})
+
+
 def _check_body(request: HttpRequest) -> None:
     limit: int = settings.API_MAX_BODY_BYTES
-    too_large = ApiError(413, _("The request body is too large (at most %(max)d bytes).") % {"max": limit})
     declared = request.META.get("CONTENT_LENGTH") or ""
     if declared:
         if not (declared.isascii() and declared.isdigit()):
             raise ApiError(400, _("The Content-Length header is not a number."))
         if len(declared) > 18 or int(declared) > limit:
-            raise too_large
+            raise _too_large(limit)
     try:
         body = request.body
     except RequestDataTooBig:
-        raise too_large from None
+        raise _too_large(limit) from None
     if len(body) > limit:
-        raise too_large
+        raise _too_large(limit)
     if not body:
         setattr(request, _PARSED, None)
         return

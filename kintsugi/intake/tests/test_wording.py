@@ -62,6 +62,18 @@ def test_the_phrase_is_in_the_active_language() -> None:
     assert vietnamese != "by 08:30 tomorrow"
 
 
+def test_the_date_of_an_absolute_phrase_is_in_the_active_language_every_time() -> None:
+    seen: dict[str, str] = {}
+    for language in ("th", "en", "vi", "th", "en"):  # the same date again and again, as a day's emails ask for it
+        with translation.override(language):
+            phrase = due_phrase(local(17, 8, 30), tz=HANOI, now=NOW, absolute=True)
+            month = translation.gettext("November")
+        assert month in phrase
+        assert seen.setdefault(language, phrase) == phrase
+    assert seen["en"] == "by 08:30 on 17 November"
+    assert len(set(seen.values())) == 3
+
+
 @pytest.mark.parametrize(
     ("moment", "rounded"),
     [(local(16, 10, 0), local(16, 10, 0)), (local(16, 10, 0, 1), local(16, 10, 15)),
