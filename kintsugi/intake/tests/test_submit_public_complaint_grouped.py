@@ -41,10 +41,11 @@ def grouped(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
-def submit(touchpoint: Touchpoint, n: int, client_ip: str) -> tuple[Case, str]:
+def submit(touchpoint: Touchpoint, n: int, client_ip: str, touchpoint_stamp: str | None = None) -> tuple[Case, str]:
     return services.submit_public_complaint(
         touchpoint=touchpoint, description=f"Phòng {300 + n} chưa được dọn.", severity=3,
         email=f"khach{n}@example.com", form_language="vi", client_ip=client_ip, at=MONDAY_10AM,
+        touchpoint_stamp=touchpoint_stamp,
     )
 
 
@@ -75,13 +76,19 @@ def test_concurrent_submissions_share_a_transaction_and_each_gets_its_own_case_a
     assert CaseEvent.objects.filter(kind=EventKind.CREATED).count() == 8
 
 
+@pytest.fixture
+def committer(
+    org: Organisation, hanoi: Location, policy: SlaPolicy, grouped: threading.Event
+) -> GroupCommitter[Any, Any]:
+    """The (replaced) submission committer, with the process's caches warm."""
+    warm_caches(org, hanoi)
+    return services._submissions
+
+
 def test_a_submission_over_the_limit_is_refused_alone_and_its_batch_is_written(
-    org: Organisation, hanoi: Location, front_desk: Touchpoint, policy: SlaPolicy, grouped: threading.Event,
-    settings: Settings,
+    front_desk: Touchpoint, committer: GroupCommitter[Any, Any], grouped: threading.Event, settings: Settings
 ) -> None:
     settings.PUBLIC_FORM_LIMIT_PER_IP = "2/600"
-    warm_caches(org, hanoi)
-    committer = services._submissions
     # Three submissions from one address (the third is over its limit of two) among others from elsewhere.
     addresses = {0: "198.51.100.9", 1: "203.0.113.1", 2: "198.51.100.9", 3: "203.0.113.3", 4: "198.51.100.9"}
 
@@ -101,26 +108,16 @@ def test_a_submission_over_the_limit_is_refused_alone_and_its_batch_is_written(
 
 
 def test_a_submission_made_against_an_out_of_date_touchpoint_is_refused_alone_and_not_counted(
-    org: Organisation, hanoi: Location, front_desk: Touchpoint, policy: SlaPolicy, grouped: threading.Event,
-    settings: Settings,
+    front_desk: Touchpoint, committer: GroupCommitter[Any, Any], grouped: threading.Event, settings: Settings
 ) -> None:
     settings.PUBLIC_FORM_LIMIT_PER_IP = "3/600"
-    warm_caches(org, hanoi)
-    committer = services._submissions
     _touchpoint, current = touchpoints.kept_touchpoint(front_desk.public_code)  # None on PostgreSQL: fresh
     # Submissions 1 and 3 were made from a copy of the touchpoint kept before a change (another stamp), all from
     # one address allowed three: only the three others count.
     stamps = {n: "before-the-change" if n in (1, 3) else current for n in range(5)}
 
-    def made_from_copy(n: int) -> tuple[Case, str]:
-        return services.submit_public_complaint(
-            touchpoint=front_desk, description=f"Phòng {300 + n} chưa được dọn.", severity=3,
-            email=f"khach{n}@example.com", form_language="vi", client_ip="198.51.100.9", at=MONDAY_10AM,
-            touchpoint_stamp=stamps[n],
-        )
-
     results = run_threads(committer, range(5), before_release=lambda: queued(committer, 4), release=grouped,
-                          submit=made_from_copy)
+                          submit=lambda n: submit(front_desk, n, "198.51.100.9", stamps[n]))
 
     assert {n for n, result in results.items() if isinstance(result, services.TouchpointChanged)} == {1, 3}
     assert all(isinstance(results[n], tuple) for n in (0, 2, 4)), results
@@ -135,10 +132,7 @@ def test_a_lone_submission_against_an_out_of_date_touchpoint_writes_nothing(
     org: Organisation, hanoi: Location, front_desk: Touchpoint, policy: SlaPolicy
 ) -> None:
     with pytest.raises(services.TouchpointChanged):
-        services.submit_public_complaint(
-            touchpoint=front_desk, description="Phòng 301 chưa được dọn.", severity=3, email="khach@example.com",
-            form_language="vi", client_ip="198.51.100.9", at=MONDAY_10AM, touchpoint_stamp="before-the-change",
-        )
+        submit(front_desk, 1, "198.51.100.9", "before-the-change")
 
     assert not Case.objects.exists()
     assert not PublicRateLimit.objects.exists()
