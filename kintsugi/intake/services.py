@@ -279,9 +279,9 @@ def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, st
     to its sender. A submission made against a touchpoint that has changed since is refused first, its hits not
     counted (one read of the stamp for the burst)."""
     stamps = {s.touchpoint_stamp for s in batch} - {None}
-    current = {stamp for stamp in stamps if touchpoints.stamp_is(stamp)}
+    current = {None} | {stamp for stamp in stamps if touchpoints.stamp_is(stamp)}
     refusals: dict[int, Exception] = {
-        index: TouchpointChanged() for index, s in enumerate(batch) if s.touchpoint_stamp not in current | {None}
+        index: TouchpointChanged() for index, s in enumerate(batch) if s.touchpoint_stamp not in current
     }
     counted = [s for index, s in enumerate(batch) if index not in refusals]
     per_ip, per_touchpoint = form_limits()
