@@ -127,9 +127,11 @@ else:
                 # two writers queue on the busy timeout instead of failing "database is locked" mid-transaction.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # SQLITE_MMAP_SIZE (bytes, default 256 MiB; 0 reads through SQLite's page cache only).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-                    "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA mmap_size={int(os.environ.get('SQLITE_MMAP_SIZE', str(256 * 1024 * 1024)))}; "
+                    "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;"
                 ),
             },
             "CONN_MAX_AGE": 600,
