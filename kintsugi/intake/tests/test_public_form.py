@@ -18,7 +18,7 @@ from pytest_django import Settings
 
 from kintsugi.accounts.models import Touchpoint
 from kintsugi.cases.models import Case, SlaPolicy
-from kintsugi.intake.models import CaseAccessLink, PublicRateLimit
+from kintsugi.intake.models import Attachment, CaseAccessLink, PublicRateLimit
 from kintsugi.intake.tests.conftest import stored_files
 from kintsugi.intake.tests.images import jpeg_with_gps
 from kintsugi.intake.tests.pages import freeze_now, text_of, tr
@@ -175,6 +175,22 @@ def test_a_complaint_to_a_touchpoint_moved_since_it_was_kept_is_written_where_it
 
     assert response.status_code == 303
     assert Case.objects.get().location_id == hue.pk
+
+
+def test_a_complaint_with_a_photo_made_again_after_a_change_keeps_one_copy_of_its_photo(
+    client: Client, front_desk: Touchpoint, policy: SlaPolicy, media: Path
+) -> None:
+    client.get(form_url(front_desk, "vi"))
+    Touchpoint.objects.filter(pk=front_desk.pk).update(name="Quầy lễ tân")  # the kept copy is now out of date
+    photo = io.BytesIO(jpeg_with_gps())
+    photo.name = "photo.jpg"
+
+    response = post(client, form_url(front_desk, "vi"), email="hoa@example.com", photo=photo)
+
+    assert response.status_code == 303
+    case = Case.objects.get()
+    attachment = Attachment.objects.get(case=case)
+    assert stored_files(media) == [attachment.file.name]  # the first try's copy was deleted, the second kept
 
 
 def test_a_complaint_reads_the_touchpoints_stamp_only_inside_its_write(
