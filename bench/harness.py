@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -321,7 +321,7 @@ def run_python_load(
     """The fallback generator (bench/load.py) in its own process, with the same summary as the wrk scripts."""
     spec = {**spec, "duration": duration, "connections": connections}
     if guests:
-        spec["guests"] = {"tag": guests.tag, "phone_prefix": guests.phone_prefix}
+        spec["guests"] = asdict(guests)
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     proc = subprocess.run(niced([sys.executable, str(BENCH / "load.py"), str(spec_path)]), capture_output=True,
                           text=True, timeout=duration + 60)
