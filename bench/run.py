@@ -48,6 +48,7 @@ from bench.harness import (
     LoadResult,
     Server,
     ServerConfig,
+    WriteLockMeter,
     cpu_speed,
     ensure_wrk,
     guests_for,
@@ -272,7 +273,11 @@ class Runner:
     @contextlib.contextmanager
     def server(self, env: dict[str, str], config: ServerConfig,
                app: str = "kintsugi.wsgi:application") -> Iterator[Server]:
-        server = start_server(env, config, self.run_dir / "granian.log", app=app)
+        # Each server's processes count SQLite's write lock in a folder of their own (WriteLockMeter).
+        lock_stats = self.run_dir / f"write-lock-{len(self.servers) + 1}"
+        server = start_server({**env, "WRITE_LOCK_STATS": str(lock_stats)}, config, self.run_dir / "granian.log",
+                              app=app)
+        server.write_lock_stats = lock_stats
         self.servers.append(server)
         try:
             yield server
@@ -323,8 +328,10 @@ class Runner:
             quiet = self.quiet(server)
             recorders = pyspy.start(server.worker_pids(), duration, self.run_dir, name) if profile else []
             meter = CpuMeter(server.worker_pids()).start()
+            lock_meter = WriteLockMeter(server.write_lock_stats).start() if server.write_lock_stats else None
             one = drive(duration, connections, threads)
             one.cpu = {**meter.stop(), **quiet}
+            one.write_lock = lock_meter.stop(one.requests) if lock_meter else None
             summary = pyspy.finish(recorders) or summary
             profile = False  # one profiled round is enough
             (self.run_dir / f"{name}.round{round_no + 1}.out.txt").write_text(one.raw)
@@ -352,6 +359,11 @@ class Runner:
             f"errors {result.error_count}; cores: server {result.cpu['server_cores']}, "
             f"load {result.cpu['loadgen_cores']}, other {result.cpu['other_cores']}, "
             f"stolen by the host {result.cpu.get('steal_cores', 0)}")
+        if lock := result.write_lock:
+            held = lock["held_us_per_request"]
+            log(f"{name} write lock: busy {lock['busy']:.0%}, {lock['requests_per_hold']} requests a hold; held "
+                f"{held['wall']:.0f} us a request, of which the holder computed {held['cpu']:.0f} us and waited for a "
+                f"core {held['waiting_for_a_core']:.0f} us; queued {lock['queued_us_per_request']:.0f} us")
 
     def quiet(self, server: Server) -> dict[str, Any]:
         """Wait a little for other people's work on this machine to calm down before measuring."""
