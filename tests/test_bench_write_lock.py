@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import summary
 from bench.harness import LoadResult, WriteLockMeter
 
 
@@ -60,3 +61,16 @@ def test_the_report_carries_the_lock_with_the_round() -> None:
     result.write_lock = None
     assert "write_lock" not in result.as_dict()
     assert "write_lock_busy" not in result.brief()
+
+
+def test_the_summary_tables_the_lock_of_the_write_scenarios_only() -> None:
+    lock = {"busy": 0.8, "holds": 2_000, "requests_per_hold": 5.5,
+            "held_us_per_request": {"wall": 625.0, "cpu": 400.0, "waiting_for_a_core": 150.0},
+            "queued_us_per_request": 700.0, "holds_that_waited_for_another_process": 0.9}
+    report = {"scenarios": {"create": {"write_lock": lock}, "inbox": {}}}
+
+    table = summary.write_lock(report).splitlines()
+
+    assert len(table) == 3
+    assert table[2] == "| create | 80% | 5.5 | 625 | 400 | 150 | 700 | 1,600 |"
+    assert summary.write_lock({"scenarios": {"inbox": {}}}) == ""
