@@ -606,8 +606,10 @@ class WriteLockMeter:
         self._before = self._now()
         return self
 
-    def stop(self, requests: int) -> dict[str, Any] | None:
-        elapsed = max(1e-6, time.monotonic() - self._t0)
+    def stop(self, requests: int, seconds: float | None = None) -> dict[str, Any] | None:
+        """`seconds`: how long the load ran, when known (the load generator's start-up is not a time the lock
+        could have been busy); else the time since start()."""
+        elapsed = max(1e-6, seconds or time.monotonic() - self._t0)
         delta = self._now() - self._before
         if delta.holds == 0 or requests <= 0:
             return None  # nothing took the lock (a read scenario, or PostgreSQL)

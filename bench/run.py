@@ -331,7 +331,7 @@ class Runner:
             lock_meter = WriteLockMeter(server.write_lock_stats).start() if server.write_lock_stats else None
             one = drive(duration, connections, threads)
             one.cpu = {**meter.stop(), **quiet}
-            one.write_lock = lock_meter.stop(one.requests) if lock_meter else None
+            one.write_lock = lock_meter.stop(one.requests, one.duration_s) if lock_meter else None
             summary = pyspy.finish(recorders) or summary
             profile = False  # one profiled round is enough
             (self.run_dir / f"{name}.round{round_no + 1}.out.txt").write_text(one.raw)
