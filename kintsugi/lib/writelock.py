@@ -34,9 +34,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from kintsugi.lib.lockstats import LAYOUT, Counters, read_counters
+from kintsugi.lib.lockstats import LAYOUT
 
-__all__ = ["Counters", "read_counters", "serialised_writes"]
+__all__ = ["serialised_writes"]
 
 _guard = threading.Lock()
 _thread_locks: dict[str, threading.Lock] = {}
@@ -97,6 +97,16 @@ def _recorder() -> _Recorder | None:
     return _recorders[pid]
 
 
+def _take(fd: int) -> bool:
+    """Take the file lock, waiting for it if need be; whether another process held it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+
+
 def _lock_for(path: str) -> tuple[threading.Lock, int | None]:
     with _guard:
         lock = _thread_locks.setdefault(path, threading.Lock())
@@ -126,33 +136,24 @@ def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         return
     lock, fd = _lock_for(path)
     recorder = _recorder() if fd is not None else None
-    if recorder is not None:
-        started = time.perf_counter_ns()
+    started = time.perf_counter_ns() if recorder is not None else 0
     with lock:
         held.add(path)
         try:
             if fd is None:
                 yield
                 return
-            if recorder is None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                return
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                blocked = False
-            except BlockingIOError:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                blocked = True
-            taken, cpu, delay = time.perf_counter_ns(), time.thread_time_ns(), _run_delay_ns()
+            blocked = _take(fd)
+            if recorder is not None:
+                taken, cpu, delay = time.perf_counter_ns(), time.thread_time_ns(), _run_delay_ns()
             try:
                 yield
             finally:
-                wall, cpu, delay = time.perf_counter_ns() - taken, time.thread_time_ns() - cpu, _run_delay_ns() - delay
+                if recorder is not None:
+                    wall, cpu, delay = (time.perf_counter_ns() - taken, time.thread_time_ns() - cpu,
+                                        _run_delay_ns() - delay)
                 fcntl.flock(fd, fcntl.LOCK_UN)
-                recorder.add(taken - started, blocked, wall, cpu, delay)
+                if recorder is not None:
+                    recorder.add(taken - started, blocked, wall, cpu, delay)
         finally:
             held.discard(path)
