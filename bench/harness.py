@@ -465,10 +465,13 @@ class Server:
 
 def start_server(
     env: dict[str, str], config: ServerConfig, log_path: Path, ready_path: str = "/",
-    app: str = "kintsugi.wsgi:application",
+    app: str = "kintsugi.wsgi:application", write_lock_stats: Path | None = None,
 ) -> Server:
-    """Start granian (WSGI) and wait until it answers; raises with the log's tail if it never does."""
+    """Start granian (WSGI) and wait until it answers; raises with the log's tail if it never does. With
+    `write_lock_stats`, its processes count SQLite's write lock in that folder (WriteLockMeter reads it)."""
     port = free_port()
+    if write_lock_stats is not None:
+        env = {**env, "WRITE_LOCK_STATS": str(write_lock_stats)}
     cmd = niced([
         venv_bin("granian"), "--interface", "wsgi", app,
         "--host", "127.0.0.1", "--port", str(port), "--no-ws", "--http", "1",
@@ -481,7 +484,7 @@ def start_server(
         cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
     )
     log_file.close()
-    server = Server(proc=proc, port=port, config=config, log_path=log_path)
+    server = Server(proc=proc, port=port, config=config, log_path=log_path, write_lock_stats=write_lock_stats)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -274,10 +274,8 @@ class Runner:
     def server(self, env: dict[str, str], config: ServerConfig,
                app: str = "kintsugi.wsgi:application") -> Iterator[Server]:
         # Each server's processes count SQLite's write lock in a folder of their own (WriteLockMeter).
-        lock_stats = self.run_dir / f"write-lock-{len(self.servers) + 1}"
-        server = start_server({**env, "WRITE_LOCK_STATS": str(lock_stats)}, config, self.run_dir / "granian.log",
-                              app=app)
-        server.write_lock_stats = lock_stats
+        server = start_server(env, config, self.run_dir / "granian.log", app=app,
+                              write_lock_stats=self.run_dir / f"write-lock-{len(self.servers) + 1}")
         self.servers.append(server)
         try:
             yield server

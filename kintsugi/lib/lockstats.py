@@ -6,7 +6,7 @@ Standard library only, so the benchmark's orchestrator (which never imports Djan
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 __all__ = ["LAYOUT", "Counters", "read_counters"]
@@ -34,8 +34,7 @@ class Counters:
         return Counters(*(a - b for a, b in zip(self.values(), other.values(), strict=True)))
 
     def values(self) -> tuple[int, ...]:
-        return (self.holds, self.hold_wall_ns, self.hold_cpu_ns, self.hold_runqueue_ns, self.wait_wall_ns,
-                self.waits_blocked)
+        return astuple(self)
 
 
 def read_counters(folder: Path) -> dict[int, Counters]:
