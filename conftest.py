@@ -26,7 +26,6 @@ WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "
 def _clear_process_caches() -> None:
     from kintsugi.cases import api as cases_api
     from kintsugi.cases import views as cases_views
-    from kintsugi.comms import services as comms_services
     from kintsugi.lib import apiauth, fragments
     from kintsugi.recovery import selectors as recovery_selectors
 
@@ -35,7 +34,6 @@ def _clear_process_caches() -> None:
     apiauth.clear_cache()
     apiauth.limiter.reset()
     cases_api._by_code.clear()
-    comms_services._queue_is_the_database.cache_clear()
     fragments.clear()
     cases_views._valid_filters.cache_clear()
     cases_views._row_html.cache_clear()

@@ -112,18 +112,16 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 # Seconds between a web process's looks at the SQLite log; it checkpoints it when anyone committed since
-# (kintsugi.lib.checkpointer), so no request's transaction pays for it. 0: SQLite's own automatic checkpoints.
+# (kintsugi.db.checkpointer), so no request's transaction pays for it. 0: SQLite's own automatic checkpoints.
 SQLITE_CHECKPOINT_INTERVAL = float(os.environ.get("SQLITE_CHECKPOINT_INTERVAL", "0.1"))
-# A folder: each process then counts how long its writers waited for SQLite's write lock and held it, in a small
-# file there (kintsugi.lib.writelock; the benchmark reports them). Empty: not counted.
-WRITE_LOCK_STATS = os.environ.get("WRITE_LOCK_STATS", "")
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's, with write transactions queued for the write lock in the kernel (kintsugi.db.writer).
+            "ENGINE": "kintsugi.db.sqlite",
             "NAME": os.environ.get("SQLITE_PATH", str(DATA_DIR / "kintsugi.sqlite3")),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
@@ -138,6 +136,7 @@ else:
                 ),
             },
             "CONN_MAX_AGE": 600,
+            "TEST": {"NAME": ":memory:"},  # as Django's own engine does (pytest-django knows only that one by name)
         }
     }
 

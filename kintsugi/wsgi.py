@@ -3,7 +3,7 @@ import os
 import django
 from django.conf import settings
 
-from kintsugi.lib import checkpointer
+from kintsugi.db import checkpointer
 from kintsugi.lib.gcfreeze import freeze_after
 from kintsugi.lib.handler import Handler
 
@@ -12,7 +12,7 @@ django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
 # Django's handler, keeping each path's URL match (lib/handler.py). After its first requests, the process's
 # objects leave the garbage collector's full passes (lib/gcfreeze.py).
 application = freeze_after(Handler(), settings.GC_FREEZE_AFTER_REQUESTS)
-# A web process checkpoints SQLite's log from a thread of its own, outside the write lock (lib/checkpointer.py).
+# A web process checkpoints SQLite's log from a thread of its own, outside the write lock (kintsugi/db/checkpointer.py).
 checkpointer.enable()
 
 # Load the language model now, not on the first complaint a worker receives.

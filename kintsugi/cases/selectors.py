@@ -27,6 +27,8 @@ from kintsugi.cases.models import (
     SlaPolicy,
     running_deadline,
 )
+from kintsugi.cases import contacts
+from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
 from kintsugi.lib import sqlcache
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
@@ -139,8 +141,6 @@ def _identity_match(organisation_id: int, q: str) -> Q | None:
     """The stored identities `q` can be: a lower-cased email, a phone number in E.164 (read as Vietnamese and as
     Thai), or a LINE, Zalo or Messenger id as typed. None when it can be none of them. One `kind IN .. AND value
     IN ..` condition, so the lookup stays on the (organisation, kind, value) index."""
-    from kintsugi.cases import services
-
     raw = q.strip()
     kinds: set[str] = set()
     values: set[str] = set()
@@ -149,11 +149,11 @@ def _identity_match(organisation_id: int, q: str) -> Q | None:
         values.add(raw.lower())
     else:
         if PHONE_LIKE.match(raw):
-            for region in services.PHONE_REGIONS:
+            for region in contacts.PHONE_REGIONS:
                 try:
-                    values.add(services.normalise_phone(raw, (region,)))
+                    values.add(contacts.normalise_phone(raw, (region,)))
                     kinds.add(IdentityKind.PHONE)
-                except services.InvalidInput:
+                except InvalidInput:
                     continue
         if raw and not any(ch.isspace() for ch in raw):
             kinds.update({IdentityKind.LINE, IdentityKind.ZALO, IdentityKind.MESSENGER})

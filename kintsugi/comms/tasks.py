@@ -6,7 +6,7 @@ import logging
 
 from django.tasks import task
 
-from kintsugi.comms.services import deliver
+from kintsugi.comms.delivery import deliver
 
 log = logging.getLogger("kintsugi.comms")
 

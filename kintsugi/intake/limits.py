@@ -22,8 +22,6 @@ from typing import Any
 from django.db import connection
 
 from kintsugi.intake.models import PublicRateLimit
-from kintsugi.lib import dbdatetime
-from kintsugi.lib.rawexec import execute
 
 # Finished windows are kept this long (longer for limits with longer windows), then deleted.
 KEEP = timedelta(days=1)
@@ -129,11 +127,17 @@ def hit_many(requests: Sequence[tuple[Sequence[tuple[str, Limit]], datetime]]) -
     return outcomes
 
 
+def _execute(sql: str, params: list[Any]) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
 def _add(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> dict[str, int]:
     """Add hits to windows, each key in one window only, in one conditional upsert; each key's new count when
     every window took its hits within its limit. Otherwise the hits counted are taken back, nothing changes, and
     only the keys that had room are returned (with the count they would have had)."""
-    adapt = dbdatetime.adapter(connection.alias)
+    adapt = connection.ops.adapt_datetimefield_value
     table = PublicRateLimit._meta.db_table
     params: list[Any] = []
     for (key, start), (count, _limit) in wanted.items():
@@ -141,7 +145,7 @@ def _add(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> dict[str, int
         params += [key, adapt(start), count]
     for (key, _start), (_count, limit) in wanted.items():
         params += [key, limit.hits]
-    returned = execute(
+    returned = _execute(
         f"INSERT INTO {table} (key, window_start, hits) VALUES "
         f"{', '.join(['(%s, %s, CAST(%s AS INTEGER))'] * len(wanted))} "
         f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + excluded.hits "
@@ -158,7 +162,7 @@ def _add(wanted: dict[tuple[str, datetime], tuple[int, Limit]]) -> dict[str, int
             if key in counted:  # take the hits back: the row as it was before, or no row
                 verb = "DELETE FROM" if counted[key] == count else "UPDATE"
                 change = "" if counted[key] == count else f" SET hits = {table}.hits - %s"
-                execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
+                _execute(f"{verb} {table}{change} WHERE key = %s AND window_start = %s",
                         [*([count] if change else []), key, adapt(start)])
         return fitting
     # A key's first hits of a window: now and then, forget the windows that no longer matter (a range delete on an

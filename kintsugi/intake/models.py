@@ -80,15 +80,3 @@ class PublicRateLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%H:%M}: {self.hits}"
-
-
-class DirectoryStamp(models.Model):
-    """One row (id 1) whose stamp, a random value, is replaced by database triggers whenever a touchpoint, a
-    location or an organisation is written, by any process or tool: what tells each web process that its cached
-    public touchpoints are still current (see intake/touchpoints.py). No row: nothing may be cached."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True)
-    stamp = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return self.stamp

@@ -5,13 +5,10 @@ cases.services) and queues side effects after commit."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -19,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +25,10 @@ from kintsugi.accounts.models import Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Channel, EventKind
 from kintsugi.cases.triage import LANGUAGES, detect_language
-from kintsugi.comms.services import Acknowledgement, acknowledgement_for, queue_acknowledgements
-from kintsugi.intake import limits, touchpoints
+from kintsugi.comms.services import acknowledgement_for, queue_acknowledgements
+from kintsugi.intake import limits
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.photos import Photo, PhotoRejected, process_photo
-from kintsugi.lib.fastinsert import insert_rows, new
-from kintsugi.lib.groupcommit import GroupCommitter
-from kintsugi.lib.writelock import serialised_writes
 
 TOKEN_BYTES = 32
 MAX_PUBLIC_DESCRIPTION = 3_000
@@ -49,35 +43,9 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-# The shape of our own raw tokens (secrets.token_urlsafe(TOKEN_BYTES)): paths for them are built from templates.
-_TOKEN_LENGTH = len(secrets.token_urlsafe(TOKEN_BYTES))
-_TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{_TOKEN_LENGTH}}}")
-_MARKER = "kintsugi_token_marker_".ljust(_TOKEN_LENGTH, "0")
-_templates_lock = threading.Lock()
-_templates: dict[tuple[str, tuple[str, ...], str, object], str] = {}
-
-
 def token_path(name: str, raw_token: str, *args: str) -> str:
-    """reverse(name, args=[raw_token, *args]) for a URL whose first argument is a raw token. For a token shaped
-    like ours (letters, digits, "-" and "_", which the path takes as they are), the path reversed once per name,
-    other arguments, script prefix and URLconf, with a marker of the same shape where the token goes, is that
-    path with the token in the marker's place: about 10 us sooner than reverse(), which a submission calls
-    twice."""
-    if not _TOKEN_SHAPE.fullmatch(raw_token):
-        return reverse(name, args=[raw_token, *args])
-    key = (name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    template = _templates.get(key)
-    if template is None:
-        template = reverse(name, args=[_MARKER, *args])
-        if template.count(_MARKER) != 1:
-            template = ""  # the marker also elsewhere in the path: always reverse()
-        with _templates_lock:
-            if len(_templates) >= 1000:
-                _templates.clear()
-            _templates[key] = template
-    if not template:
-        return reverse(name, args=[raw_token, *args])
-    return template.replace(_MARKER, raw_token)
+    """The path of a page reached by a raw token (the status page, the acknowledgement)."""
+    return reverse(name, args=[raw_token, *args])
 
 
 def status_path(raw_token: str, language: str | None = None) -> str:
@@ -114,19 +82,8 @@ def count_form_hit(touchpoint: Touchpoint, client_ip: str, at: datetime | None =
     create nothing, such as a bot's filled honeypot, so they use up the same allowance."""
     at = at or timezone.now()
     per_ip, per_touchpoint = form_limits()
-    with _writes():
+    with transaction.atomic():
         limits.hit_all([(limits.client_key(client_ip), per_ip), (f"touchpoint:{touchpoint.pk}", per_touchpoint)], at)
-
-
-@contextmanager
-def _writes() -> Iterator[None]:
-    """One write transaction; on its own (not nested), queued behind this process's other writers."""
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            yield
-        return
-    with serialised_writes(), transaction.atomic():
-        yield
 
 
 def _photo(photo: Photo | IO[bytes] | bytes | None) -> Photo | None:
@@ -147,9 +104,9 @@ def _put_file(case_organisation_id: int, photo: Photo, at: datetime) -> tuple[uu
     return key, name
 
 
-def _attach(case: Case, event: CaseEvent, photo: Photo, key: uuid.UUID, name: str, at: datetime) -> Attachment:
+def _attach(case: Case, event_id: int, photo: Photo, key: uuid.UUID, name: str, at: datetime) -> Attachment:
     return Attachment.objects.create(
-        organisation_id=case.organisation_id, case=case, event=event, uuid=key, file=name,
+        organisation_id=case.organisation_id, case=case, event_id=event_id, uuid=key, file=name,
         content_type="image/jpeg", width=photo.width, height=photo.height, size=photo.size,
         uploaded_by_customer=True, created_at=at,
     )
@@ -158,23 +115,110 @@ def _attach(case: Case, event: CaseEvent, photo: Photo, key: uuid.UUID, name: st
 def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLink, str]:
     """A new private link to the case's status page; the raw token is returned once and never stored."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
-    link = CaseAccessLink(case=case, token_hash=hash_token(raw), created_at=at or timezone.now())
-    insert_rows([link], returning_pk=True)
+    link = CaseAccessLink.objects.create(case=case, token_hash=hash_token(raw), created_at=at or timezone.now())
     return link, raw
 
 
-def issue_links(cases: Sequence[Case], raw_tokens: Sequence[str], *, at: Sequence[datetime]) -> None:
-    """Private links to these cases' status pages with these fresh raw tokens (at their moments), in one
-    insert."""
-    insert_rows([
-        new(CaseAccessLink, case=case, token_hash=hash_token(raw), created_at=moment)
-        for case, raw, moment in zip(cases, raw_tokens, at, strict=True)
-    ])
+@dataclass(frozen=True, slots=True)
+class PublicComplaint:
+    """One complaint from a touchpoint's public form, as the customer sent it (the photo already checked)."""
+
+    touchpoint: Touchpoint
+    description: str
+    severity: int
+    form_language: str
+    client_ip: str
+    phone: str = ""
+    email: str = ""
+    line_id: str = ""
+    zalo_id: str = ""
+    photo: Photo | None = None
 
 
-class TouchpointChanged(Exception):
-    """The touchpoint a submission was made against has changed since (kintsugi.intake.touchpoints): nothing
-    was written; make the submission again from a fresh read of the touchpoint."""
+def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest:
+    """The case a complaint opens; raises InvalidInput for what the form should have refused."""
+    touchpoint = complaint.touchpoint
+    if not touchpoint.is_active:
+        raise cases.InvalidInput(_("This form is no longer in use."))
+    description = complaint.description.strip()
+    if not description:
+        raise cases.InvalidInput(_("Please tell us what happened."))
+    if len(description) > MAX_PUBLIC_DESCRIPTION:
+        raise cases.InvalidInput(_("Please keep it under %(max)d characters.") % {"max": MAX_PUBLIC_DESCRIPTION})
+    if complaint.severity not in SEVERITIES:
+        raise cases.InvalidInput(_("Please choose how bad it is."))
+    contacts = (complaint.phone, complaint.email, complaint.line_id, complaint.zalo_id)
+    if any(len(value) > MAX_CONTACT for value in contacts):
+        raise cases.InvalidInput(_("A contact detail is too long."))
+    language = (
+        complaint.form_language if complaint.form_language in LANGUAGES else touchpoint.organisation.default_language
+    )
+    contact = None
+    if any(value.strip() for value in contacts):
+        contact = cases.CustomerContact(phone=complaint.phone, email=complaint.email, line_id=complaint.line_id,
+                                        zalo_id=complaint.zalo_id, language=language)
+    return cases.CaseRequest(
+        by=None, organisation=touchpoint.organisation, location=touchpoint.location, touchpoint=touchpoint,
+        channel=Channel.WEB, contact=contact, severity=complaint.severity, description=description,
+        # The form's language is the prior for text too short or too plain to tell.
+        language=detect_language(description, language), at=at,
+    )
+
+
+def submit_public_complaints(
+    complaints: Sequence[PublicComplaint], *, at: datetime | None = None
+) -> list[tuple[Case, str] | limits.RateLimited]:
+    """Open a web case for each complaint from a touchpoint's public form, in one transaction: each counted
+    against the form's limits per client and per touchpoint, then opened (cases.services.open_cases) with its photo
+    and a private status link, and its acknowledgement queued on the contact given. The outcome of each: the case
+    and the raw status token, or the RateLimited refusal (that complaint writes nothing). Raises InvalidInput,
+    writing nothing, when any complaint is invalid."""
+    at = at or timezone.now()
+    requests = [_case_request(complaint, at) for complaint in complaints]
+    email = [cases.normalise_email(complaint.email) for complaint in complaints]
+    # Photo files are written before the transaction (disk I/O never holds the database's write lock).
+    stored = [_put_file(c.touchpoint.organisation_id, c.photo, at) if c.photo else None for c in complaints]
+    try:
+        with transaction.atomic():
+            per_ip, per_touchpoint = form_limits()
+            refusals = limits.hit_many([
+                ([(limits.client_key(c.client_ip), per_ip), (f"touchpoint:{c.touchpoint.pk}", per_touchpoint)], at)
+                for c in complaints
+            ])
+            accepted = [index for index, refused in enumerate(refusals) if refused is None]
+            opened = dict(zip(accepted, cases.open_cases([requests[i] for i in accepted]), strict=True))
+            tokens = {index: secrets.token_urlsafe(TOKEN_BYTES) for index in accepted}
+            CaseAccessLink.objects.bulk_create([
+                CaseAccessLink(case=opened[i], token_hash=hash_token(tokens[i]), created_at=at) for i in accepted
+            ])
+            with_photo = [i for i in accepted if stored[i] is not None]
+            if with_photo:
+                created = dict(CaseEvent.objects.filter(
+                    case__in=[opened[i] for i in with_photo], kind=EventKind.CREATED
+                ).values_list("case_id", "id"))
+                for i in with_photo:
+                    photo, file = complaints[i].photo, stored[i]
+                    assert photo is not None and file is not None
+                    _attach(opened[i], created[opened[i].pk], photo, *file, at)
+            queue_acknowledgements([
+                acknowledgement_for(opened[i], status_url(tokens[i]), email=email[i], line_id=complaints[i].line_id,
+                                    zalo_id=complaints[i].zalo_id, at=at)
+                for i in accepted
+            ])
+    except BaseException:
+        for file in stored:
+            if file is not None:
+                default_storage.delete(file[1])
+        raise
+    outcomes: list[tuple[Case, str] | limits.RateLimited] = []
+    for index, refused in enumerate(refusals):
+        if refused is not None:
+            if stored[index] is not None:
+                default_storage.delete(stored[index][1])  # type: ignore[index]
+            outcomes.append(refused)
+        else:
+            outcomes.append((opened[index], tokens[index]))
+    return outcomes
 
 
 def submit_public_complaint(
@@ -190,137 +234,17 @@ def submit_public_complaint(
     form_language: str,
     client_ip: str,
     at: datetime | None = None,
-    touchpoint_stamp: str | None = None,
 ) -> tuple[Case, str]:
-    """Open a web case from the touchpoint's public form (rate-limited per client and per touchpoint), with its
-    photo and a private status link, and queue the acknowledgement on the contact given; returns the case and
-    the raw status token. Raises InvalidInput for bad input, limits.RateLimited past a limit, and
-    TouchpointChanged when `touchpoint` came with a stamp (touchpoints.kept_touchpoint) that is no longer
-    current when the case would be written."""
-    at = at or timezone.now()
-    if not touchpoint.is_active:
-        raise cases.InvalidInput(_("This form is no longer in use."))
-    description = description.strip()
-    if not description:
-        raise cases.InvalidInput(_("Please tell us what happened."))
-    if len(description) > MAX_PUBLIC_DESCRIPTION:
-        raise cases.InvalidInput(
-            _("Please keep it under %(max)d characters.") % {"max": MAX_PUBLIC_DESCRIPTION}
-        )
-    if severity not in SEVERITIES:
-        raise cases.InvalidInput(_("Please choose how bad it is."))
-    if any(len(value) > MAX_CONTACT for value in (phone, email, line_id, zalo_id)):
-        raise cases.InvalidInput(_("A contact detail is too long."))
-    language = form_language if form_language in LANGUAGES else touchpoint.organisation.default_language
-    contact = None
-    if any(value.strip() for value in (phone, email, line_id, zalo_id)):
-        contact = cases.CustomerContact(phone=phone, email=email, line_id=line_id, zalo_id=zalo_id, language=language)
-    request = cases.CaseRequest(
-        by=None, organisation=touchpoint.organisation, location=touchpoint.location, touchpoint=touchpoint,
-        channel=Channel.WEB, contact=contact, severity=severity, description=description,
-        # The form's language is the prior for text too short or too plain to tell.
-        language=detect_language(description, language), at=at,
+    """One complaint from the touchpoint's public form: submit_public_complaints for it alone; raises RateLimited
+    past a limit."""
+    complaint = PublicComplaint(
+        touchpoint=touchpoint, description=description, severity=severity, form_language=form_language,
+        client_ip=client_ip, phone=phone, email=email, line_id=line_id, zalo_id=zalo_id, photo=_photo(photo),
     )
-    checked = _photo(photo)
-    submission = _with_acknowledgement(_Submission(
-        prepared=cases.prepare_case(request), touchpoint=touchpoint, client_ip=client_ip, photo=checked,
-        stored=_put_file(touchpoint.organisation_id, checked, at) if checked is not None else None,
-        email=cases.normalise_email(email), line_id=line_id, zalo_id=zalo_id, at=at,
-        raw_token=secrets.token_urlsafe(TOKEN_BYTES), touchpoint_stamp=touchpoint_stamp,
-    ))
-    try:
-        if transaction.get_connection().in_atomic_block:
-            with transaction.atomic():
-                outcome = _write_submissions_here([submission])[0]
-        else:
-            outcome = _submissions.submit(submission)
-        if isinstance(outcome, BaseException):
-            raise outcome
-    except BaseException:
-        if submission.stored is not None:
-            default_storage.delete(submission.stored[1])
-        raise
+    [outcome] = submit_public_complaints([complaint], at=at)
+    if isinstance(outcome, limits.RateLimited):
+        raise outcome
     return outcome
-
-
-@dataclass(slots=True)
-class _Submission:
-    """A validated public form submission, its case prepared and its photo already on disk."""
-
-    prepared: cases.PreparedCase
-    touchpoint: Touchpoint
-    client_ip: str
-    photo: Photo | None
-    stored: tuple[uuid.UUID, str] | None
-    email: str
-    line_id: str
-    zalo_id: str
-    at: datetime
-    raw_token: str  # of its status link
-    # The stamp its touchpoint stands for, confirmed in the writing transaction (None: read afresh).
-    touchpoint_stamp: str | None = None
-    # Its acknowledgement, worked out before the write lock is taken (all but the case's reference).
-    acknowledgement: Acknowledgement | None = None
-
-
-def _with_acknowledgement(submission: _Submission) -> _Submission:
-    """The submission (fresh, not yet shared with the writer) with its acknowledgement worked out."""
-    submission.acknowledgement = acknowledgement_for(
-        submission.prepared.case, status_url(submission.raw_token), email=submission.email,
-        line_id=submission.line_id, zalo_id=submission.zalo_id, at=submission.at,
-    )
-    return submission
-
-
-def _write_submissions_here(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
-    """Write submissions in the current transaction: their rate-limit hits (one statement for the burst while no
-    window fills; a refused one is left out, none of its hits kept), then all accepted cases at once, then each
-    one's link, photo and acknowledgement. The outcome of each: (case, raw status token), or the refusal to raise
-    to its sender. A submission made against a touchpoint that has changed since is refused first, its hits not
-    counted (one read of the stamp for the burst)."""
-    stamps = {s.touchpoint_stamp for s in batch} - {None}
-    current = {None} | {stamp for stamp in stamps if touchpoints.stamp_is(stamp)}
-    refusals: dict[int, Exception] = {
-        index: TouchpointChanged() for index, s in enumerate(batch) if s.touchpoint_stamp not in current
-    }
-    counted = [s for index, s in enumerate(batch) if index not in refusals]
-    per_ip, per_touchpoint = form_limits()
-    outcomes = iter(limits.hit_many([
-        ([(limits.client_key(s.client_ip), per_ip), (f"touchpoint:{s.touchpoint.pk}", per_touchpoint)], s.at)
-        for s in counted
-    ]))
-    for index in range(len(batch)):
-        if index not in refusals and (refused := next(outcomes)) is not None:
-            refusals[index] = refused
-    accepted = [s for i, s in enumerate(batch) if i not in refusals]
-    cases.open_prepared_cases([s.prepared for s in accepted])
-    # The links, then the photos, then the acknowledgements of the whole burst (one insert each, but photos).
-    issue_links([s.prepared.case for s in accepted], [s.raw_token for s in accepted], at=[s.at for s in accepted])
-    for submission in accepted:
-        if submission.photo is not None and submission.stored is not None:
-            case = submission.prepared.case
-            created = case.events.filter(kind=EventKind.CREATED).order_by("id").first()
-            assert created is not None
-            _attach(case, created, submission.photo, *submission.stored, submission.at)
-    queue_acknowledgements([s.acknowledgement for s in accepted])
-    written = iter([(s.prepared.case, s.raw_token) for s in accepted])
-    return [refusals[index] if index in refusals else next(written) for index in range(len(batch))]
-
-
-def _write_submissions(batch: Sequence[_Submission]) -> list[tuple[Case, str] | Exception]:
-    with serialised_writes(), transaction.atomic(durable=True):
-        return _write_submissions_here(batch)
-
-
-def _write_submission_again(submission: _Submission) -> tuple[Case, str] | Exception:
-    # After a failed batch the prepared case may hold ids of rolled-back rows: prepare it afresh.
-    again = _with_acknowledgement(replace(submission, prepared=cases.prepare_again(submission.prepared)))
-    return _write_submissions([again])[0]
-
-
-# Concurrent submissions in one web worker share a transaction (one commit for the burst), as API creates do.
-_submissions = GroupCommitter(_write_submissions, write_one=_write_submission_again, max_batch=64,
-                              hold=serialised_writes)
 
 
 def link_for_token(raw_token: str) -> CaseAccessLink | None:
@@ -370,16 +294,14 @@ def add_customer_message(
             body = translation.gettext("(photo)")
     stored = _put_file(case.organisation_id, checked, at) if checked is not None else None
     try:
-        with _writes():
+        with transaction.atomic():
             limits.hit(f"link:{link.pk}", limits.Limit.parse(settings.PUBLIC_STATUS_LIMIT_PER_LINK), at)
+            # A resolved or closed case is reopened: writing on it means it is not over (recovery's extension).
             cases.receive_message(case, body, at=at, channel=Channel.WEB)
-            from kintsugi.recovery.services import reopen_after_customer_message
-
-            reopen_after_customer_message(case, at=at)  # writing on a resolved or closed case: not over
             event = case.events.filter(kind=EventKind.MESSAGE_IN).order_by("-id").first()
             assert event is not None
             if checked is not None and stored is not None:
-                _attach(case, event, checked, *stored, at)
+                _attach(case, event.pk, checked, *stored, at)
     except BaseException:
         if stored is not None:
             default_storage.delete(stored[1])

@@ -27,7 +27,6 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from kintsugi.accounts.models import ApiToken, Organisation, User, hash_token
 from kintsugi.lib.apiresponse import ApiError
-from kintsugi.lib.fastinsert import new
 from kintsugi.lib.ratelimit import SlidingWindowLimiter
 
 __all__ = [
@@ -129,10 +128,9 @@ def _load(token_hash: str, at: float) -> _Grant | None:
 
 
 def _principal(grant: _Grant) -> ApiPrincipal:
-    # fastinsert.new: the constructors' result without their per-keyword field walk (two objects per API call).
-    organisation = new(Organisation, id=grant.user["organisation_id"], **grant.organisation)
+    organisation = Organisation(id=grant.user["organisation_id"], **grant.organisation)
     organisation._state.adding = False
-    user = new(User, id=grant.user_id, **grant.user)
+    user = User(id=grant.user_id, **grant.user)
     user._state.adding = False
     user.organisation = organisation
     # access.location_scope() reads this instead of querying the user's locations again.

@@ -8,6 +8,10 @@ class RecoveryConfig(AppConfig):
     verbose_name = _("Recovery")
 
     def ready(self) -> None:
+        from kintsugi.cases.hooks import register
+        from kintsugi.recovery.extension import RecoveryExtension
+
+        register(RecoveryExtension())
         from kintsugi.cases.models import EventKind
         from kintsugi.cases.templatetags.kintsugi_ui import EVENT_DESCRIBERS, NOTIFICATION_TEXTS
         from kintsugi.intake.wording import CUSTOMER_DESCRIBERS

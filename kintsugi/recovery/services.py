@@ -322,11 +322,5 @@ def answer_follow_up(case: Case, *, happy: bool, at: datetime | None = None) -> 
     return event
 
 
-def reopen_after_customer_message(case: Case, *, at: datetime | None = None) -> None:
-    """A message from the customer's status page on a resolved or closed case means it is not over: reopen it."""
-    if not case.is_open:
-        cases.reopen(case, by=None, reason="customer_wrote", at=at)
-
-
 def open_steps_of(case: Case) -> Sequence[rules.StepState]:
     return selectors.checklist(case).blocking

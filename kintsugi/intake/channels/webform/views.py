@@ -9,12 +9,16 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kintsugi.accounts.models import Touchpoint
+from kintsugi.accounts.selectors import touchpoint_by_public_code
 from kintsugi.cases.services import InvalidInput
+from kintsugi.db.grouped import grouped
 from kintsugi.intake import services
 from kintsugi.intake.channels.webform.forms import ComplaintForm
 from kintsugi.intake.limits import RateLimited
 from kintsugi.intake.public import browser_language, language_links, not_found, render_public, too_many
-from kintsugi.intake.touchpoints import kept_touchpoint, public_touchpoint
+
+# Concurrent submissions in one web worker share a transaction (one commit for the burst): the seam's group commit.
+_submit_grouped = grouped(services.submit_public_complaints)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -33,11 +37,8 @@ def _form_url(touchpoint: Touchpoint, language: str) -> str:
     return reverse("public_form_lang", args=[touchpoint.public_code, language])
 
 
-def _submit(
-    request: HttpRequest, touchpoint: Touchpoint, language: str, stamp: str | None
-) -> ComplaintForm | HttpResponse:
-    """Validate and submit; raises TouchpointChanged when `touchpoint` (the copy `stamp` stands for) is out of
-    date by the time the complaint would be written."""
+def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> ComplaintForm | HttpResponse:
+    """Validate and submit."""
     form = ComplaintForm(request.POST, request.FILES, country=touchpoint.location.country)
     ip = client_ip(request)
     try:
@@ -54,11 +55,11 @@ def _submit(
         if not form.is_valid():
             return form
         data = form.cleaned_data
-        _case, raw = services.submit_public_complaint(
+        _case, raw = _submit_grouped(services.PublicComplaint(
             touchpoint=touchpoint, description=data["description"], severity=data["severity"],
             phone=data["phone"], email=data["email"], line_id=data["line_id"], zalo_id=data["zalo_id"],
-            photo=data["photo"], form_language=language, client_ip=ip, touchpoint_stamp=stamp,
-        )
+            photo=data["photo"], form_language=language, client_ip=ip,
+        ))
     except RateLimited as exc:
         return too_many(request, language, exc.retry_after, _form_url(touchpoint, language))
     except InvalidInput as exc:
@@ -69,25 +70,13 @@ def _submit(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def complaint_form(request: HttpRequest, public_code: str, lang: str | None = None) -> HttpResponse:
-    if request.method == "POST":
-        # From this process's copy of the touchpoint, confirmed when the case is written (intake/touchpoints.py).
-        touchpoint, stamp = kept_touchpoint(public_code)
-        try:
-            return _form_page(request, touchpoint, lang, stamp)
-        except services.TouchpointChanged:
-            pass  # the copy was out of date and nothing was written: again, from a fresh read
-    return _form_page(request, public_touchpoint(public_code), lang, None)
-
-
-def _form_page(
-    request: HttpRequest, touchpoint: Touchpoint | None, lang: str | None, stamp: str | None
-) -> HttpResponse:
+    touchpoint = touchpoint_by_public_code(public_code)
     language = lang or browser_language(request, touchpoint.location.languages if touchpoint else ())
     if touchpoint is None:
         return not_found(request, language)
     with translation.override(language):  # the form's errors are in the customer's language too
         if request.method == "POST":
-            result = _submit(request, touchpoint, language, stamp)
+            result = _submit(request, touchpoint, language)
             if isinstance(result, HttpResponse):
                 return result
             form = result
@@ -105,7 +94,7 @@ def _form_page(
 @require_safe
 def complaint_sent(request: HttpRequest, public_code: str, lang: str) -> HttpResponse:
     """What a filled honeypot gets: thanks, and nothing else."""
-    touchpoint = public_touchpoint(public_code)
+    touchpoint = touchpoint_by_public_code(public_code)
     if touchpoint is None:
         return not_found(request, lang)
     return render_public(request, "intake/sent.html", {"brand": touchpoint.organisation.name}, language=lang)

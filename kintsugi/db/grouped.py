@@ -1,22 +1,16 @@
-"""Group commit: many threads' writes in one transaction, so a burst of requests pays for one commit, not many.
+"""Group commit at the web edge: many threads' writes in one transaction, so a burst of requests pays for one
+commit (and one turn of SQLite's write lock), not many.
 
-A thread calls `submit(item)` and blocks until its item is written. The first thread that finds no batch in
-flight becomes the leader: it takes everything queued (up to `max_batch` items, its own first) and hands them
-to `write_batch`, which writes them in one transaction. Meanwhile new arrivals queue up; when the leader is
-done it wakes the thread at the head of the queue to lead the next batch, and returns. So a thread never writes
-more than the one batch that holds its own item, and one thread per process at a time waits for the database's
-write lock.
+`grouped(write_batch)` turns a service that takes a list (cases.services.open_cases, intake's
+submit_public_complaints) into a function of one item, for a view served by many threads. A thread calls it and
+blocks until its item is written. The first thread that finds no batch in flight becomes the leader: it takes
+everything queued (up to `max_batch` items, its own first) and hands them to `write_batch`, which writes them in
+one transaction. Meanwhile new arrivals queue up; when the leader is done it wakes the thread at the head of the
+queue to lead the next batch, and returns.
 
-With `hold` (e.g. the database's writer queue, kintsugi.lib.writelock), the leader enters it *before* it
-takes the queued items: while it waits for the lock, the requests that arrive join its batch instead of the
-next one. Under write load (two web workers taking turns on SQLite's write lock) that makes batches larger, so
-the fixed cost of a transaction (its reads, its inserts' statements, the commit) is paid by more requests and
-the lock is held for less time per request.
-
-Each item gets its own outcome. If the batch fails as a whole, its items are written again one by one with
-`write_one` (each in its own transaction), so one bad item fails alone and the others still succeed.
-
-Domain-free: the caller decides what an item is and how a batch is written (see cases.services).
+Each item gets its own outcome: its result, or an exception the service returned for it (raised to its caller).
+If the batch fails as a whole, its items are written again one by one, so one bad item fails alone. Inside a
+transaction already (a test, a caller's own atomic block) the item is written at once, in that transaction.
 """
 
 from __future__ import annotations
@@ -25,9 +19,10 @@ import threading
 from _thread import allocate_lock
 from collections import deque
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 
-__all__ = ["GroupCommitter"]
+from django.db import transaction
+
+__all__ = ["GroupCommitter", "grouped"]
 
 
 class _Slot[T, R]:
@@ -63,10 +58,8 @@ class GroupCommitter[T, R]:
         *,
         write_one: Callable[[T], R] | None = None,
         max_batch: int = 64,
-        hold: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self.write_batch = write_batch
-        self.hold = hold
         self.write_one = write_one or (lambda item: write_batch([item])[0])
         self.max_batch = max_batch
         self._mutex = threading.Lock()
@@ -94,14 +87,11 @@ class GroupCommitter[T, R]:
         # Leading: our slot is at the head of the queue (the queue was empty, or the last leader picked us).
         batch: list[_Slot[T, R]] = []
         try:
-            with self.hold():
-                with self._mutex:
-                    batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
-                self._write(batch)
+            with self._mutex:
+                batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
+            self._write(batch)
         finally:
             with self._mutex:
-                if not batch:  # `hold` failed: our item was never taken, and nobody else must lead it
-                    self._queue.remove(slot)
                 if self._queue:
                     successor = self._queue[0]
                     successor.lead = True
@@ -148,3 +138,25 @@ class GroupCommitter[T, R]:
             return
         for slot, result in zip(batch, results, strict=True):
             slot.result = result
+
+
+def grouped[T, R](write_batch: Callable[[Sequence[T]], Sequence[R | Exception]], *, max_batch: int = 64) -> Callable[[T], R]:
+    """A function of one item that writes it with whatever else this process is writing at the same moment (see
+    the module); an Exception the batch returns for an item is raised to that item's caller."""
+
+    def write_one(item: T) -> R | Exception:
+        return write_batch([item])[0]
+
+    committer: GroupCommitter[T, R | Exception] = GroupCommitter(write_batch, write_one=write_one, max_batch=max_batch)
+
+    def submit(item: T) -> R:
+        if transaction.get_connection().in_atomic_block:
+            outcome = write_one(item)
+        else:
+            outcome = committer.submit(item)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    submit.committer = committer  # type: ignore[attr-defined]  # for tests: how many batches of what size
+    return submit

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from kintsugi.cases.tests.test_services_open_cases_batch import queued, run_threads
-from kintsugi.lib.groupcommit import GroupCommitter
+from kintsugi.db.grouped import GroupCommitter
 
 
 def test_items_that_arrive_while_the_leader_waits_for_the_hold_join_its_batch() -> None:

@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 
 from conftest import wait_until
-from kintsugi.lib import checkpointer
-from kintsugi.lib.checkpointer import (
+from kintsugi.db import checkpointer
+from kintsugi.db.checkpointer import (
     SAFETY_NET_PAGES,
     Checkpointer,
     disable,
@@ -88,7 +88,7 @@ def test_one_thread_per_process_and_database(tmp_path: Path, monkeypatch: pytest
     assert other is not None
     assert other is not first
     # A forked web worker (another process id) does not have its parent's threads: it starts its own.
-    monkeypatch.setattr("kintsugi.lib.checkpointer.os.getpid", lambda: -1)
+    monkeypatch.setattr("kintsugi.db.checkpointer.os.getpid", lambda: -1)
     forked = start_for(str(tmp_path / "a.sqlite3"), 1)
     assert forked is not None
     assert forked is not first
@@ -103,7 +103,7 @@ def test_an_interval_of_zero_switches_it_off(tmp_path: Path) -> None:
 def test_a_failing_checkpoint_is_logged_once_and_retried(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "not-a-database.sqlite3"
     path.write_bytes(b"this is not a database file" * 200)
-    caplog.set_level(logging.WARNING, logger="kintsugi.lib.checkpointer")
+    caplog.set_level(logging.WARNING, logger="kintsugi.db.checkpointer")
     thread = Checkpointer(str(path), 0.005)
     thread.start()
     wait_until(lambda: len(caplog.records) >= 1)

@@ -1,0 +1,77 @@
+"""Writing to a case's timeline: every service appends its CaseEvent through `record`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kintsugi.accounts import access
+from kintsugi.accounts.models import User
+from kintsugi.cases.hooks import extensions
+from kintsugi.cases.models import Case, CaseEvent
+from kintsugi.cases.errors import NotAllowed
+
+MAX_MESSAGE = 5_000
+
+
+def now(at: datetime | None) -> datetime:
+    return at if at is not None else timezone.now()
+
+
+def require_view(case: Case, by: User | None) -> None:
+    if by is not None and not access.can_view_case(by, case):
+        raise NotAllowed(_("You do not have access to this case."))
+
+
+def save(case: Case, at: datetime, *fields: str) -> None:
+    case.updated_at = at
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+def record(
+    case: Case,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime,
+    body: str = "",
+    visible: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append one event to the case's timeline; the apps built on the core act before and after it (hooks)."""
+    for extension in extensions():
+        extension.before_event(case, kind, at)
+    event = CaseEvent.objects.create(
+        case=case,
+        organisation_id=case.organisation_id,
+        kind=kind,
+        actor=by,
+        is_customer_visible=visible,
+        body=body,
+        data=data or {},
+        created_at=at,
+    )
+    for extension in extensions():
+        extension.after_event(case, kind, at)
+    return event
+
+
+def record_event(
+    case: Case,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime | None = None,
+    body: str = "",
+    visible: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append one event to the case's timeline; for the services of other apps (recovery, remedies), which check
+    permission and invariants themselves and call this inside their own transaction."""
+    at = now(at)
+    case.updated_at = at
+    Case.objects.filter(pk=case.pk).update(updated_at=at)
+    return record(case, kind, by=by, at=at, body=body, visible=visible, data=data)
