@@ -34,7 +34,6 @@ from kintsugi.cases.services import ServiceError
 from kintsugi.lib.apiauth import ApiKeyAuth, BearerAuth
 from kintsugi.lib.apiresponse import ApiError, error_response, field_error
 from kintsugi.recovery.api import router as recovery_router
-from kintsugi.recovery.api_messages import router as recovery_messages_router
 from kintsugi.remedies.api import router as remedies_router
 
 logger = logging.getLogger("kintsugi.api")
@@ -158,7 +157,6 @@ api.add_decorator(guard_body, mode="view")
 api.add_router("", cases_router)
 api.add_router("", accounts_router)
 api.add_router("", recovery_router)
-api.add_router("", recovery_messages_router)
 api.add_router("", remedies_router)
 
 

@@ -8,13 +8,11 @@ status-change reasons) never reach it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
+from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, CustomerEntry
 
 # The timeline kinds a customer can ever see (when the event is also marked customer-visible).
 CUSTOMER_EVENT_KINDS = frozenset({
@@ -50,23 +48,9 @@ def handler_name(case: Case) -> str:
     return first_name(case.assignee) or _("our team")
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerEntry:
-    """One line of the customer's timeline: who spoke (you or us), a sentence, and the words said, if any."""
-
-    event: CaseEvent
-    side: str  # "you" or "us"
-    sentence: str
-    text: str
-
-
-# Apps whose customer-visible events the customer may read (remedies, ...) word them here, from their
-# AppConfig.ready(): kind -> function giving the entry. A registered kind is shown when its event is visible.
-CUSTOMER_DESCRIBERS: dict[str, Callable[[CaseEvent], CustomerEntry | None]] = {}
-
-
 def customer_entry(event: CaseEvent) -> CustomerEntry | None:
-    """The event as the customer reads it, or None when the customer must not see it."""
+    """The event as the customer reads it, or None when the customer must not see it. The kinds other apps add
+    are worded by those apps (kintsugi.cases.timeline.CUSTOMER_DESCRIBERS)."""
     if not event.is_customer_visible:
         return None
     describer = CUSTOMER_DESCRIBERS.get(event.kind)

@@ -13,25 +13,22 @@ class RecoveryConfig(AppConfig):
 
         register(RecoveryExtension())
         from kintsugi.cases.models import EventKind
-        from kintsugi.cases.templatetags.kintsugi_ui import EVENT_DESCRIBERS, NOTIFICATION_TEXTS
-        from kintsugi.intake.wording import CUSTOMER_DESCRIBERS
+        from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, EVENT_DESCRIBERS, NOTIFICATION_TEXTS
+        from kintsugi.comms.models import NotificationKind
         from kintsugi.recovery import describe
 
-        EVENT_DESCRIBERS.update({
-            EventKind.PLAYBOOK_SET: describe.playbook_set,
-            EventKind.STEP_DONE: describe.step_done,
-            EventKind.STEP_OVERRIDE: describe.step_override,
-            EventKind.FOLLOW_UP_SCHEDULED: describe.follow_up_scheduled,
-            EventKind.FOLLOW_UP_SENT: describe.follow_up_sent,
-            EventKind.FOLLOW_UP_ANSWERED: describe.follow_up_answered,
-        })
+        # How recovery's events read on the staff timeline.
+        EVENT_DESCRIBERS.register(EventKind.PLAYBOOK_SET, describe.playbook_set)
+        EVENT_DESCRIBERS.register(EventKind.STEP_DONE, describe.step_done)
+        EVENT_DESCRIBERS.register(EventKind.STEP_OVERRIDE, describe.step_override)
+        EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_SCHEDULED, describe.follow_up_scheduled)
+        EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_SENT, describe.follow_up_sent)
+        EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_ANSWERED, describe.follow_up_answered)
+        EVENT_DESCRIBERS.register(EventKind.APOLOGY_SENT, describe.apology_sent)
+        EVENT_DESCRIBERS.register(EventKind.THANKS_SENT, describe.thanks_sent)
+        # Its notifications in the bell.
+        NOTIFICATION_TEXTS.register(NotificationKind.FOLLOW_UP_UNHAPPY, describe.follow_up_unhappy)
+        NOTIFICATION_TEXTS.register(NotificationKind.FOLLOW_UPS_DUE, describe.follow_ups_due)
         # On the status page the follow-up is a sentence without its text: the yes/no buttons sit right below,
         # and the message's links (a private token) would only be clutter there.
-        CUSTOMER_DESCRIBERS[EventKind.FOLLOW_UP_SENT] = describe.follow_up_for_customer
-        NOTIFICATION_TEXTS.update({
-            "follow_up_unhappy": describe.follow_up_unhappy,
-            "follow_ups_due": describe.follow_ups_due,
-        })
-        from kintsugi.recovery import describe_messages
-
-        describe_messages.register()
+        CUSTOMER_DESCRIBERS.register(EventKind.FOLLOW_UP_SENT, describe.follow_up_for_customer)

@@ -1,5 +1,6 @@
-"""How recovery's events read on the staff timeline and its notifications in the bell, in the viewer's language
-(registered into kintsugi_ui's registries from RecoveryConfig.ready())."""
+"""How recovery's events read on the staff timeline (the playbook, the follow-up, the apology and
+thank-and-explain) and its notifications in the bell, in the viewer's language, and the follow-up on the
+customer's status page. RecoveryConfig.ready() registers them into kintsugi.cases.timeline's registries."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kintsugi.cases.labels import label_of
 from kintsugi.cases.models import CaseEvent
-from kintsugi.cases.templatetags.kintsugi_ui import TimelineEntry
+from kintsugi.cases.timeline import CustomerEntry, TimelineEntry
 from kintsugi.comms.models import Notification
-from kintsugi.intake.wording import CustomerEntry
 
 
 def _actor(event: CaseEvent) -> str:
@@ -56,6 +57,30 @@ def follow_up_answered(event: CaseEvent) -> TimelineEntry:
     if event.data.get("happy"):
         return TimelineEntry(event, _("The customer answered the follow-up: everything is all right now."), "done")
     return TimelineEntry(event, _("The customer answered the follow-up: it is not put right yet."), "alert")
+
+
+def apology_sent(event: CaseEvent) -> TimelineEntry:
+    data = event.data or {}
+    names = {"actor": event.actor.display_name if event.actor else "",
+             "channel": label_of(data.get("channel"), "channel")}
+    details = []
+    seconds = data.get("seconds_since_complaint")
+    if isinstance(seconds, int):
+        hours, rest = divmod(seconds // 60, 60)
+        details.append(_("%(hours)d h %(minutes)d min after the complaint") % {"hours": hours, "minutes": rest})
+    warnings = data.get("warnings")
+    if isinstance(warnings, int) and warnings:
+        details.append(_("Sent with %(count)d lint warnings") % {"count": warnings})
+    return TimelineEntry(event, _("%(actor)s apologised to the customer (%(channel)s).") % names, "reply",
+                         details=details)
+
+
+def thanks_sent(event: CaseEvent) -> TimelineEntry:
+    data = event.data or {}
+    names = {"actor": event.actor.display_name if event.actor else "",
+             "channel": label_of(data.get("channel"), "channel")}
+    return TimelineEntry(event, _("%(actor)s thanked the customer and explained what was done (%(channel)s).")
+                         % names, "reply")
 
 
 def follow_up_unhappy(notification: Notification) -> str:

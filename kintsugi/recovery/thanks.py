@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 from django.utils import formats, translation
 
 from kintsugi.cases.models import Case, EventKind
+from kintsugi.cases.selectors import timeline
+from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS
+from kintsugi.intake.wording import first_name
 
 FIRST_RESPONSE_KINDS = frozenset({EventKind.ACKNOWLEDGED, EventKind.MESSAGE_OUT, EventKind.APOLOGY_SENT})
 
@@ -84,9 +87,6 @@ def _date(moment: datetime, timezone_name: str, language: str) -> str:
 
 def draft_thanks(case: Case, language: str) -> str:
     """A draft of the closing message for `case`, in `language`, from its customer-visible events."""
-    from kintsugi.cases.selectors import timeline
-    from kintsugi.intake.wording import CUSTOMER_DESCRIBERS, customer_entry, first_name
-
     words = WORDS.get(language, WORDS["en"])
     tz = case.location.timezone
     done: list[str] = []
@@ -102,10 +102,10 @@ def draft_thanks(case: Case, language: str) -> str:
             replies += 1
         elif event.kind == EventKind.RESOLVED:
             resolved = event.created_at
-        elif event.kind.startswith("remedy_") and event.kind in CUSTOMER_DESCRIBERS:
+        elif event.kind.startswith("remedy_") and (describer := CUSTOMER_DESCRIBERS.get(event.kind)):
             # What the remedies app tells the customer about a remedy, in the customer's words.
             with translation.override(language):
-                entry = customer_entry(event)
+                entry = describer(event)
             if entry is not None and entry.sentence:
                 done.append(entry.sentence)
     if acknowledged is not None:

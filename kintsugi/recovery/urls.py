@@ -1,9 +1,17 @@
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from kintsugi.recovery import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("kintsugi.recovery.urls_messages")),
+    path("cases/<str:reference>/apology/", views.apology_compose, name="apology_compose"),
+    path("cases/<str:reference>/thanks/", views.thanks_compose, name="thanks_compose"),
+    path("cases/<str:reference>/reply-template/", views.reply_template_insert, name="reply_template_insert"),
+    path("replies/templates/", views.reply_templates, name="reply_templates"),
+    path("replies/templates/check/", views.reply_template_check, name="reply_template_check"),
+    path("replies/templates/<int:pk>/", views.reply_template_edit, name="reply_template_edit"),
+    path("replies/templates/<int:pk>/delete/", views.reply_template_delete, name="reply_template_delete"),
+    path("apology/phrases/", views.apology_phrases, name="apology_phrases"),
+    path("apology/phrases/<int:pk>/delete/", views.apology_phrase_delete, name="apology_phrase_delete"),
     path("playbooks/", views.playbooks, name="playbooks"),
     path("playbooks/new/", views.playbook_new, name="playbook_new"),
     path("playbooks/<int:pk>/", views.playbook_detail, name="playbook_detail"),

@@ -1,25 +1,38 @@
 """The recovery pages: the playbooks (managers edit, everyone reads), ticking a step on the case page, the
-follow-ups due, and the customer's answer to the follow-up on their status page."""
+follow-ups due, and the customer's answer to the follow-up on their status page; then what we say to the
+customer: the apology composer, thank-and-explain, reply templates (and the composer's template picker), and the
+organisation's apology lint phrases.
+
+The apology page is one URL: GET shows it, POST with action=preview shows it again with the preview and the lint
+(the HTMX fragment while typing, the whole page without JavaScript), POST with action=send sends it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kintsugi.accounts import access
 from kintsugi.accounts.views import StaffRequest, staff_required
-from kintsugi.cases.models import Category
+from kintsugi.cases.models import Case, CaseEvent, Category, EventKind
 from kintsugi.cases.services import ServiceError
 from kintsugi.cases.views import _act
-from kintsugi.recovery import selectors, services
+from kintsugi.intake import limits
+from kintsugi.intake.public import not_found, too_many
+from kintsugi.intake.services import link_for_token, status_path
+from kintsugi.lib.i18n import LANGUAGE_NAMES
+from kintsugi.recovery import apology, replies, selectors, services
 from kintsugi.recovery.forms import ChoiceForm, NewPlaybookForm, StepFormSet
-from kintsugi.recovery.models import CategoryRecovery, Playbook
+from kintsugi.recovery.models import ApologyPhrase, CategoryRecovery, PhraseKind, Playbook, ReplyTemplate
+from kintsugi.recovery.thanks import draft_thanks
 
 # --------------------------------------------------------------------------------------------- playbooks
 
@@ -151,13 +164,6 @@ def follow_ups(request: StaffRequest) -> HttpResponse:
 def follow_up_answer(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     """The customer's yes or no from their status page (a plain POST, no JavaScript), counted against the
     link's rate limit like the page's messages."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from kintsugi.intake import limits
-    from kintsugi.intake.public import not_found, too_many
-    from kintsugi.intake.services import link_for_token, status_path
-
     link = link_for_token(token)
     answer = request.POST.get("happy", "")
     if link is None or link.revoked_at is not None:
@@ -173,3 +179,257 @@ def follow_up_answer(request: HttpRequest, token: str, lang: str) -> HttpRespons
     except ServiceError:
         return redirect(status_path(token, lang) + "#follow-up")
     return redirect(status_path(token, lang) + f"?answered={answer}#follow-up")
+
+
+# --------------------------------------------------------------------------------------------- messages
+
+
+def _org(request: StaffRequest) -> int:
+    organisation_id = request.user.organisation_id
+    assert organisation_id is not None  # staff_required
+    return organisation_id
+
+
+# --------------------------------------------------------------------------------------------- the apology
+
+
+def _apology_parts(case: Case, data: Any) -> dict[str, str]:
+    if data is None:
+        return {"restore": services.remedy_offer_text(case, case.language)}
+    return {key: str(data.get(key, ""))[: apology.MAX_PART * 2] for key in apology.PARTS_BY_KEY}
+
+
+def _apology_context(case: Case, parts: dict[str, str], include_forgiveness: bool,
+                     *, checked: bool) -> dict[str, Any]:
+    language = case.language
+    found = apology.lint_parts(parts, language, services.lint_phrases(case.organisation_id, language))
+    missing = set(apology.missing_parts(parts)) if checked else set()
+    shown = [
+        {
+            "key": part.key, "title": part.title, "is_required": part.is_required,
+            "guidance": part.guidance.get(language, part.guidance["en"]),
+            "examples": part.examples.get(language, part.examples["en"]),
+            "value": parts.get(part.key, ""),
+            "warnings": [{**w.as_dict(), "label": apology.KIND_LABELS[w.kind]} for w in found[part.key]],
+            "is_missing": part.key in missing,
+        }
+        for part in apology.PARTS
+    ]
+    return {
+        "case": case, "parts": shown, "include_forgiveness": include_forgiveness,
+        "last_apology": CaseEvent.objects.filter(case=case, kind=EventKind.APOLOGY_SENT).order_by("-created_at")
+        .values_list("created_at", flat=True).first(),
+        "preview": apology.compose(parts, include_forgiveness=include_forgiveness),
+        "still_missing": [apology.PARTS_BY_KEY[key].title for key in apology.missing_parts(parts)],
+        "warning_count": sum(len(found[key]) for key in apology.part_keys(include_forgiveness)),
+    }
+
+
+@staff_required
+def apology_compose(request: StaffRequest, reference: str) -> HttpResponse:
+    case = access.get_case_for(request.user, reference)
+    post = request.POST if request.method == "POST" else None
+    parts = _apology_parts(case, post)
+    include_forgiveness = post is not None and post.get("forgiveness") == "on"
+    status = 200
+    if post is not None and post.get("action") == "send":
+        try:
+            services.send_apology(case, parts, by=request.user, include_forgiveness=include_forgiveness)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, _("Your apology was sent to the customer."))
+            return redirect("case_detail", reference=case.reference)
+    context = _apology_context(case, parts, include_forgiveness, checked=status == 400)
+    if request.htmx and post is not None:
+        return render(request, "recovery/messages/apology.html#live", context)
+    return render(request, "recovery/messages/apology.html", context, status=status)
+
+
+# --------------------------------------------------------------------------------------------- thank-and-explain
+
+
+@staff_required
+def thanks_compose(request: StaffRequest, reference: str) -> HttpResponse:
+    case = access.get_case_for(request.user, reference)
+    if request.method != "POST":
+        body = draft_thanks(case, case.language)
+        return render(request, "recovery/messages/thanks.html", {"case": case, "body": body})
+    body = request.POST.get("body", "")
+    try:
+        services.send_thanks(case, body, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return render(request, "recovery/messages/thanks.html", {"case": case, "body": body}, status=400)
+    messages.success(request, _("Your thanks and explanation were sent to the customer."))
+    return redirect("case_detail", reference=case.reference)
+
+
+# --------------------------------------------------------------------------------------------- reply templates
+
+
+def _template_for(request: StaffRequest, pk: int) -> ReplyTemplate:
+    try:
+        return ReplyTemplate.objects.select_related("category").get(
+            pk=pk, organisation_id=_org(request))
+    except ReplyTemplate.DoesNotExist:
+        raise Http404("No such template") from None
+
+
+def _categories(request: StaffRequest) -> list[Category]:
+    return list(Category.objects.filter(organisation_id=_org(request), is_active=True))
+
+
+def _require_manager(request: StaffRequest) -> None:
+    if not services.can_manage_messages(request.user):
+        raise PermissionDenied(_("Only CX managers and administrators can change this."))
+
+
+def _template_form(request: StaffRequest) -> dict[str, Any]:
+    raw = request.POST.get("category", "")
+    category = None
+    if raw:
+        category = next((c for c in _categories(request) if str(c.pk) == raw), None)
+        if category is None:
+            raise ServiceError(_("Unknown category."))
+    return {"language": request.POST.get("language", ""), "category": category,
+            "name": request.POST.get("name", ""), "body": request.POST.get("body", "")}
+
+
+def _report_placeholders(request: StaffRequest, check: replies.Filled) -> None:
+    if check.unknown:
+        messages.warning(request, _("Unknown placeholders stay as typed: %(list)s") % {
+            "list": " ".join(check.unknown)})
+    if check.malformed:
+        messages.warning(request, _("These braces are not placeholders and stay as typed: %(list)s") % {
+            "list": " ".join(check.malformed)})
+
+
+def _templates_page(request: StaffRequest, *, draft: dict[str, str] | None = None,
+                    editing: ReplyTemplate | None = None, status: int = 200) -> HttpResponse:
+    templates = list(ReplyTemplate.objects.filter(organisation_id=_org(request)).select_related("category")
+                     .order_by("language", "category__position", "category__name", "name", "id"))
+    rows = [{"template": t, "check": replies.check(t.body)} for t in templates]
+    return render(request, "recovery/messages/templates.html", {
+        "rows": rows, "categories": _categories(request), "can_edit": services.can_manage_messages(request.user),
+        "languages": list(LANGUAGE_NAMES.items()), "placeholders": list(replies.PLACEHOLDERS.items()),
+        "draft": draft or {}, "editing": editing, "nav": "replies",
+        "draft_check": replies.check((draft or {}).get("body", "")) if draft else None,
+    }, status=status)
+
+
+@staff_required
+def reply_templates(request: StaffRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _templates_page(request)
+    _require_manager(request)
+    return _save_template(request, None)
+
+
+def _save_template(request: StaffRequest, template: ReplyTemplate | None) -> HttpResponse:
+    try:
+        saved, check = services.save_reply_template(template, by=request.user, **_template_form(request))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        draft = {key: request.POST.get(key, "") for key in ("language", "category", "name", "body")}
+        return _templates_page(request, draft=draft, editing=template, status=400)
+    messages.success(request, _("The template “%(name)s” was saved.") % {"name": saved.name})
+    _report_placeholders(request, check)
+    return redirect("reply_templates")
+
+
+@require_POST
+@staff_required
+def reply_template_check(request: StaffRequest) -> HttpResponse:
+    """The editor's placeholder report for the text being typed (HTMX): unknown and malformed placeholders."""
+    check = replies.check(request.POST.get("body", "")[: services.MAX_TEMPLATE_BODY * 2])
+    return render(request, "recovery/messages/templates.html#placeholder_report", {"draft_check": check})
+
+
+@staff_required
+def reply_template_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    template = _template_for(request, pk)
+    if request.method != "POST":
+        draft = {"language": template.language, "category": str(template.category_id or ""),
+                 "name": template.name, "body": template.body}
+        return _templates_page(request, draft=draft, editing=template)
+    _require_manager(request)
+    return _save_template(request, template)
+
+
+@require_POST
+@staff_required
+def reply_template_delete(request: StaffRequest, pk: int) -> HttpResponse:
+    template = _template_for(request, pk)
+    _require_manager(request)
+    services.delete_reply_template(template, by=request.user)
+    messages.success(request, _("The template “%(name)s” was deleted.") % {"name": template.name})
+    return redirect("reply_templates")
+
+
+@require_POST
+@staff_required
+def reply_template_insert(request: StaffRequest, reference: str) -> HttpResponse:
+    """The case's reply box with the chosen template filled in (after what was typed): the textarea for HTMX, a
+    small page with the reply form without JavaScript."""
+    case = access.get_case_for(request.user, reference)
+    raw = request.POST.get("template", "")
+    template = _template_for(request, int(raw)) if raw.isdigit() else None
+    typed = request.POST.get("body", "")
+    body = typed
+    if template is not None:
+        filled = services.fill_reply_template(case, template, by=request.user)
+        body = f"{typed.rstrip()}\n\n{filled.text}" if typed.strip() else filled.text
+    context = {"case": case, "body": body}
+    if request.htmx:
+        return render(request, "recovery/messages/reply_from_template.html#reply_box", context)
+    return render(request, "recovery/messages/reply_from_template.html", context)
+
+
+# --------------------------------------------------------------------------------------------- lint phrases
+
+
+def _phrases_page(request: StaffRequest, *, draft: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    own = list(ApologyPhrase.objects.filter(organisation_id=_org(request))
+               .select_related("created_by"))
+    builtin = [
+        {"language": code, "name": name,
+         "kinds": [{"label": apology.KIND_LABELS[kind],
+                    "phrases": [p.text for p in apology.BUILTIN_PHRASES[code] if p.kind == kind]}
+                   for kind in apology.KINDS],
+         "own": [p for p in own if p.language == code]}
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    return render(request, "recovery/messages/phrases.html", {
+        "languages": builtin, "kinds": PhraseKind.choices, "language_choices": list(LANGUAGE_NAMES.items()),
+        "can_edit": services.can_manage_messages(request.user), "draft": draft or {}, "nav": "phrases",
+    }, status=status)
+
+
+@staff_required
+def apology_phrases(request: StaffRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _phrases_page(request)
+    _require_manager(request)
+    draft = {key: request.POST.get(key, "") for key in ("language", "kind", "phrase")}
+    try:
+        phrase = services.add_apology_phrase(by=request.user, **draft)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _phrases_page(request, draft=draft, status=400)
+    messages.success(request, _("“%(phrase)s” was added to the list.") % {"phrase": phrase.phrase})
+    return redirect("apology_phrases")
+
+
+@require_POST
+@staff_required
+def apology_phrase_delete(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        phrase = ApologyPhrase.objects.get(pk=pk, organisation_id=_org(request))
+    except ApologyPhrase.DoesNotExist:
+        raise Http404("No such phrase") from None
+    _require_manager(request)
+    services.remove_apology_phrase(phrase, by=request.user)
+    messages.success(request, _("“%(phrase)s” was removed from the list.") % {"phrase": phrase.phrase})
+    return redirect("apology_phrases")

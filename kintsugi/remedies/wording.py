@@ -1,5 +1,5 @@
 """Sentences about remedies in the reader's language: the staff timeline, staff notifications and the
-customer's status page. Registered from RemediesConfig.ready() into the registries of cases and intake."""
+customer's status page. RemediesConfig.ready() registers them into kintsugi.cases.timeline's registries."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kintsugi.cases.models import CaseEvent, EventKind
-from kintsugi.cases.templatetags.kintsugi_ui import EVENT_DESCRIBERS, NOTIFICATION_TEXTS, TimelineEntry
+from kintsugi.cases.timeline import CustomerEntry, TimelineEntry
 from kintsugi.comms.models import Notification, NotificationKind
-from kintsugi.intake.wording import CUSTOMER_DESCRIBERS, CustomerEntry
 from kintsugi.remedies import policy
 from kintsugi.remedies.models import CostKind, RemedyKind
 
@@ -49,7 +48,6 @@ def _details(data: dict[str, Any]) -> list[str]:
     if data.get("proof"):
         details.append(_("Proof: %(proof)s") % {"proof": data["proof"]})
     return details
-
 
 
 def _limit_label(name: str) -> str:
@@ -103,14 +101,3 @@ def notification_text(notification: Notification) -> str:
 def customer_entry(event: CaseEvent) -> CustomerEntry | None:
     """The customer sees that we put it right and the message we sent them; nothing about limits or approvals."""
     return CustomerEntry(event, "us", _("We put things right for you."), event.body)
-
-
-def register() -> None:
-    for kind in (EventKind.REMEDY_GRANTED, EventKind.REMEDY_REQUESTED, EventKind.REMEDY_APPROVED,
-                 EventKind.REMEDY_REJECTED, EventKind.REMEDY_FULFILLED, EventKind.REMEDY_CANCELLED,
-                 EventKind.CUSTOMER_COST):
-        EVENT_DESCRIBERS[kind] = describe_event
-    for notification_kind in (NotificationKind.APPROVAL_NEEDED, NotificationKind.REMEDY_APPROVED,
-                              NotificationKind.REMEDY_REJECTED):
-        NOTIFICATION_TEXTS[notification_kind] = notification_text
-    CUSTOMER_DESCRIBERS[EventKind.REMEDY_FULFILLED] = customer_entry

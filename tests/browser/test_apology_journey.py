@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
-from kintsugi.recovery import services_messages as messages
+from kintsugi.recovery.services import messages
 from tests.browser.signin import sign_in
 
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -15,11 +15,11 @@ from conftest import login
 from kintsugi.accounts.models import Touchpoint, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Category, EventKind, Status
+from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS
 from kintsugi.intake.models import Attachment, CaseAccessLink
 from kintsugi.intake.services import issue_link, link_for_token, revoke_link, submit_public_complaint
 from kintsugi.intake.tests.images import jpeg_with_gps
 from kintsugi.intake.tests.pages import freeze_now, text_of, tr
-from kintsugi.intake.wording import CUSTOMER_DESCRIBERS
 from kintsugi.recovery.testing import complete_steps
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils.dates import MONTHS
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
+from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS
 from kintsugi.intake.wording import (
-    CUSTOMER_DESCRIBERS,
     CUSTOMER_EVENT_KINDS,
     customer_entry,
     customer_status,

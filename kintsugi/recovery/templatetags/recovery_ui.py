@@ -1,11 +1,14 @@
-"""The playbook on the staff case page (a guided checklist), the open steps in the resolve form, and the follow-up
-question on the customer's status page."""
+"""The playbook on the staff case page (a guided checklist), the open steps in the resolve form, the reply box's
+template picker, and the follow-up question on the customer's status page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, EventKind, Status
 from kintsugi.recovery import rules, selectors
+from kintsugi.recovery.models import ReplyTemplate
 
 register = template.Library()
 
@@ -86,12 +90,22 @@ def resolve_steps(context: template.Context, case: Case) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("recovery/messages/template_picker.html")
+def reply_template_picker(case: Case) -> dict[str, Any]:
+    """The organisation's templates in the case's language, those of the case's category first."""
+    rank = When_(When(category_id=case.category_id, then=Value(0)), When(category__isnull=True, then=Value(1)),
+                 default=Value(2), output_field=IntegerField()) if case.category_id else Value(0)
+    templates = list(
+        ReplyTemplate.objects.filter(organisation_id=case.organisation_id, language=case.language)
+        .select_related("category").annotate(rank=rank).order_by("rank", "name", "id")
+    )
+    return {"case": case, "templates": templates}
+
+
 @register.inclusion_tag("recovery/follow_up_question.html", takes_context=True)
 def follow_up_question(context: template.Context, case: Case, token: str) -> dict[str, Any]:
     """On the customer's status page: "Is everything all right now?" with a yes and a no button, while a
     follow-up waits for its answer."""
-    from django.urls import reverse
-
     language = (get_language() or case.language or "en")[:2]
     # Only a resolved or closed case can have a question waiting: an open one costs the page no query.
     pending = selectors.pending_follow_up(case) if case.status in {Status.RESOLVED, Status.CLOSED} else None

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from kintsugi.accounts.models import User
-from kintsugi.recovery import services_messages as messages
+from kintsugi.recovery.services import messages
 
 from .conftest import bearer
 

@@ -10,7 +10,7 @@ from conftest import login
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.comms.models import Message
-from kintsugi.recovery import services_messages as messages
+from kintsugi.recovery import services
 
 
 def _url(case: Case) -> str:
@@ -106,7 +106,7 @@ def test_a_missing_part_is_a_form_error_and_nothing_is_sent_and_nothing_typed_is
 
 def test_part_one_is_prefilled_from_the_remedy_seam(client: Client, case: Case, agent: User,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(messages, "remedy_offer_text", lambda case, language: "Hoàn lại 500.000 đồng.")
+    monkeypatch.setattr(services, "remedy_offer_text", lambda case, language: "Hoàn lại 500.000 đồng.")
     html = login(client, agent).get(_url(case)).content.decode()
     assert ">Hoàn lại 500.000 đồng.</textarea>" in html
 

@@ -12,8 +12,8 @@ from conftest import login
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, Category, EventKind
 from kintsugi.comms.models import Message
-from kintsugi.recovery import services_messages as messages
 from kintsugi.recovery.models import ApologyPhrase, ReplyTemplate
+from kintsugi.recovery.services import messages
 
 EDITORS = ["manager", "admin_user"]
 READERS = ["agent", "bangkok_agent", "supervisor"]

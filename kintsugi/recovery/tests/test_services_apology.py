@@ -11,8 +11,8 @@ from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.cases.services import InvalidInput, NotAllowed
 from kintsugi.comms.models import Direction, Message
-from kintsugi.recovery import services_messages as messages
 from kintsugi.recovery.models import ApologyPhrase
+from kintsugi.recovery.services import messages
 
 
 def _counts(case: Case) -> tuple[int, int]:

@@ -15,8 +15,8 @@ from kintsugi.cases.services import InvalidInput, NotAllowed
 from kintsugi.comms.models import Message
 from kintsugi.intake.models import CaseAccessLink
 from kintsugi.intake.services import link_for_token
-from kintsugi.recovery import services_messages as messages
 from kintsugi.recovery.models import ReplyTemplate
+from kintsugi.recovery.services import messages
 from kintsugi.recovery.testing import complete_steps
 from kintsugi.recovery.thanks import draft_thanks
 

@@ -12,7 +12,7 @@ from conftest import MONDAY_10AM
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed
-from kintsugi.cases.templatetags.kintsugi_ui import describe_event, notification_text
+from kintsugi.cases.timeline import describe_event, notification_text
 from kintsugi.comms.models import Message, Notification
 from kintsugi.intake.wording import customer_entry
 from kintsugi.remedies import services

@@ -1,13 +1,12 @@
-"""Every state change of recovery: playbooks and their choice, the playbook bound to a case and its ticks, the
-resolve rule, and the follow-up. Each checks permission and invariants, writes, and records on the case's
-timeline through cases.services."""
+"""Playbooks and the playbook on a case: the organisation's playbooks and their choice per category, the playbook
+bound to a case (steps frozen), ticking a step by hand, and the resolve rule. Each checks permission and
+invariants, writes, and records on the case's timeline through cases.services."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -17,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Organisation, User
 from kintsugi.cases import services as cases
-from kintsugi.cases.models import Case, Category, EventKind, Status, Timer, TimerKind, TimerState
-from kintsugi.cases.selectors import calendar_for
+from kintsugi.cases.models import Case, Category, EventKind
 from kintsugi.recovery import builtin, rules, selectors
 from kintsugi.recovery.models import (
     CasePlaybook,
@@ -243,83 +241,6 @@ def check_resolve(case: Case, *, by: User, override_reason: str = "", at: dateti
     cases.record_event(case, EventKind.STEP_OVERRIDE, by=by, at=at, body=override_reason,
                        data={"steps": [s["code"] for s in listed],
                              "names": [checklist.label(s, "en") for s in open_steps]})
-
-
-# --------------------------------------------------------------------------------------------- follow-up
-
-
-def follow_up_due_at(case: Case, at: datetime) -> datetime:
-    """`days` calendar days after `at` at the case's location, moved into its working hours."""
-    days = selectors.follow_up_days(case)
-    zone = ZoneInfo(case.location.timezone)
-    local = at.astimezone(zone) + timedelta(days=days)
-    return calendar_for(case.location).next_open(local.astimezone(ZoneInfo("UTC")))
-
-
-def schedule_follow_up(case: Case, *, by: User | None, at: datetime) -> Timer:
-    """On resolving (cases.services.resolve calls it): a FOLLOW_UP timer and FOLLOW_UP_SCHEDULED on the timeline."""
-    Timer.objects.filter(case=case, kind=TimerKind.FOLLOW_UP, state=TimerState.PENDING).update(
-        state=TimerState.CANCELLED)
-    due = follow_up_due_at(case, at)
-    timer = Timer.objects.create(case=case, organisation_id=case.organisation_id, kind=TimerKind.FOLLOW_UP,
-                                 due_at=due)
-    cases.record_event(case, EventKind.FOLLOW_UP_SCHEDULED, by=by, at=at, data={"due_at": due.isoformat()})
-    return timer
-
-
-def follow_up_text(case: Case, yes_url: str, no_url: str) -> str:
-    """The follow-up message in the case's language."""
-    from django.utils.translation import gettext
-
-    with translation.override(case.language):
-        name = case.customer.name if case.customer and case.customer.name else ""
-        greeting = gettext("Hello %(name)s,") % {"name": name} if name else gettext("Hello,")
-        return "\n".join([
-            greeting,
-            gettext("a few days ago we put right the problem you told us about (case %(reference)s). "
-                    "Is everything all right now?") % {"reference": case.reference},
-            gettext("Yes, all good: %(url)s") % {"url": yes_url},
-            gettext("No, not yet: %(url)s") % {"url": no_url},
-            gettext("Thank you, %(brand)s") % {"brand": case.organisation.name},
-        ])
-
-
-@transaction.atomic
-def send_follow_up(timer: Timer, *, at: datetime | None = None) -> bool:
-    """Fire a FOLLOW_UP timer (cases.services.fire_timer dispatches it here): ask the customer, on the case's
-    channel and in their language, whether they are happy now, with yes/no links to a new status page link.
-    Returns False when it no longer applies (the case was reopened)."""
-    from kintsugi.intake.services import issue_link, status_url
-
-    at = _now(at)
-    case = Case.objects.select_related("organisation", "location", "customer").get(pk=timer.case_id)
-    if case.status not in {Status.RESOLVED, Status.CLOSED}:
-        return False
-    _link, raw = issue_link(case, at=at)
-    base = status_url(raw)
-    body = follow_up_text(case, f"{base}?follow_up=yes#follow-up", f"{base}?follow_up=no#follow-up")
-    cases.send_to_customer(case, body, by=None, at=at, kind=EventKind.FOLLOW_UP_SENT)
-    return True
-
-
-@transaction.atomic
-def answer_follow_up(case: Case, *, happy: bool, at: datetime | None = None) -> Any:
-    """The customer's answer from their status page: "yes" completes the Follow up step; "no" reopens the case
-    and tells the assignee."""
-    from kintsugi.comms.services import notify
-
-    at = _now(at)
-    case = Case.objects.select_related("organisation", "location").get(pk=case.pk)
-    if selectors.pending_follow_up(case) is None:
-        raise cases.InvalidTransition(_("There is no question waiting for your answer."))
-    event = cases.record_event(case, EventKind.FOLLOW_UP_ANSWERED, by=None, at=at, visible=True,
-                               data={"happy": happy})
-    if not happy:
-        if not case.is_open:  # one notification, the telling one, rather than "reopened" and "unhappy" both
-            cases.reopen(case, by=None, reason="follow_up_unhappy", at=at, notification="follow_up_unhappy")
-        elif case.assignee_id is not None:
-            notify([case.assignee_id], "follow_up_unhappy", case, at=at)
-    return event
 
 
 def open_steps_of(case: Case) -> Sequence[rules.StepState]:

@@ -1,4 +1,5 @@
-"""The apology, reply templates and thank-and-explain: every write, each checking permission and invariants.
+"""What we say to the customer: the five-part apology and the organisation's lint phrases, reply templates, and
+thank-and-explain. Every write checks permission and invariants.
 
 Messages to the customer go through cases.services.send_to_customer (outbox after commit, timeline event of the
 given kind); the organisation's lint phrases and reply templates are settings, not case history, so they write
@@ -16,11 +17,16 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kintsugi.accounts import access
 from kintsugi.accounts.models import Role, User
 from kintsugi.cases.models import Case, Category, EventKind
 from kintsugi.cases.services import InvalidInput, NotAllowed, send_to_customer
+from kintsugi.intake import services as intake
+from kintsugi.intake.wording import first_name
 from kintsugi.recovery import apology, replies
 from kintsugi.recovery.models import ApologyPhrase, PhraseKind, ReplyTemplate
+from kintsugi.remedies.selectors import offered_remedy
+from kintsugi.remedies.services import offer_sentence
 
 MANAGING_ROLES = frozenset({Role.CX_MANAGER, Role.ADMIN})
 MAX_PHRASE = 100
@@ -49,9 +55,6 @@ def _organisation_id(user: User) -> int:
 
 def remedy_offer_text(case: Case, language: str) -> str:
     """The offer to put it right (part 1), from the remedy the case's customer is being given; "" when none."""
-    from kintsugi.remedies.selectors import offered_remedy
-    from kintsugi.remedies.services import offer_sentence
-
     remedy = offered_remedy(case)
     return offer_sentence(remedy, language) if remedy is not None else ""
 
@@ -185,8 +188,6 @@ def delete_reply_template(template: ReplyTemplate, *, by: User) -> None:
 
 def template_values(case: Case, *, by: User, status_url: str = "") -> dict[str, str]:
     """The placeholders' values for `case`, as the customer reads them (in the case's language)."""
-    from kintsugi.intake.wording import first_name
-
     language = case.language
     expected = ""
     due = case.resolution_due_at
@@ -210,9 +211,6 @@ def template_values(case: Case, *, by: User, status_url: str = "") -> dict[str, 
 def fill_reply_template(case: Case, template: ReplyTemplate, *, by: User,
                         at: datetime | None = None) -> replies.Filled:
     """The template filled for `case`; a template that shows the status page link gets a fresh link issued."""
-    from kintsugi.accounts import access
-    from kintsugi.intake import services as intake
-
     if not access.can_view_case(by, case) or template.organisation_id != case.organisation_id:
         raise NotAllowed(_("You do not have access to this case."))
     status_url = ""
