@@ -186,9 +186,8 @@ if TESTING:
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Django's database sessions and model backend, each reading its row with a statement compiled once per process.
-SESSION_ENGINE = "kintsugi.lib.sessions"
-AUTHENTICATION_BACKENDS = ["kintsugi.accounts.backends.StaffBackend"]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
