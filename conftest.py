@@ -16,28 +16,22 @@ from django.test import Client
 from django.utils import translation
 
 from kintsugi.accounts.models import Location, Organisation, Role, Touchpoint, User
+from kintsugi.cases import api as cases_api
 from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, Category, Channel, Customer, FailureType, SlaPolicy
+from kintsugi.lib import apiauth
+from kintsugi.recovery import selectors as recovery_selectors
 
 PASSWORD = "kintsugi-test"
 WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 
 
 def _clear_process_caches() -> None:
-    from kintsugi.cases import api as cases_api
-    from kintsugi.cases import views as cases_views
-    from kintsugi.lib import apiauth, fragments
-    from kintsugi.recovery import selectors as recovery_selectors
-
     selectors.clear_caches()
     recovery_selectors.clear_caches()
     apiauth.clear_cache()
     apiauth.limiter.reset()
     cases_api._by_code.clear()
-    fragments.clear()
-    cases_views._valid_filters.cache_clear()
-    cases_views._row_html.cache_clear()
-    cases_views._row_words.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -55,20 +55,19 @@ INSTALLED_APPS = [
     "kintsugi.remedies",
 ]
 
-# kintsugi.lib.middleware: Django's session, CSRF, auth, messages and HTMX middleware, skipped for /api/ requests
-# (token-authenticated JSON needs none of them).
+# Django's and django-htmx's own middleware, behind the read gate (kintsugi.db.readgate).
 MIDDLEWARE = [
-    "kintsugi.lib.middleware.ReadGateMiddleware",
+    "kintsugi.db.readgate.ReadGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "kintsugi.lib.middleware.SessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "kintsugi.lib.middleware.CsrfViewMiddleware",
-    "kintsugi.lib.middleware.AuthenticationMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kintsugi.lib.i18n.UserLanguageMiddleware",
-    "kintsugi.lib.middleware.MessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kintsugi.lib.middleware.HtmxMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -185,9 +184,8 @@ if TESTING:
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Django's database sessions and model backend, each reading its row with a statement compiled once per process.
-SESSION_ENGINE = "kintsugi.lib.sessions"
-AUTHENTICATION_BACKENDS = ["kintsugi.accounts.backends.StaffBackend"]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -210,7 +208,7 @@ elif "smtp" in EMAIL_BACKEND_PATH:
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kintsugi.local")
 
-# Reads (GET, HEAD) computing at once in one web process; more wait their turn (kintsugi.lib.middleware). With
+# Reads (GET, HEAD) computing at once in one web process; more wait their turn (kintsugi.db.readgate). With
 # `make run`'s 8 threads per worker this keeps page latency even while writes still batch. 0: no limit.
 READ_CONCURRENCY = int(os.environ.get("WEB_READ_CONCURRENCY", "3"))
 

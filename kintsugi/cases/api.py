@@ -35,7 +35,7 @@ from kintsugi.cases.schemas import (
     EventList,
     EventOut,
 )
-from kintsugi.lib import apiauth, sqlcache
+from kintsugi.lib import apiauth
 from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
@@ -227,35 +227,6 @@ def _list_query(
     return qs.order_by("-id")
 
 
-def _list_statements(
-    request: HttpRequest, filters: CaseFilters, has_cursor: bool
-) -> tuple[sqlcache.Compiled | None, sqlcache.Compiled | None]:
-    """The page's statement and its customers' identities' statement, compiled once per user and filters
-    (kintsugi.lib.sqlcache): the cursor's id is the only value that changes between calls."""
-    user = request_principal(request).user
-    shape = tuple(sorted(filters.model_dump(exclude={"cursor"}).items()))
-    key = ("api-cases", user.pk, user.organisation_id, access.location_scope(user), shape, has_cursor)
-    markers = {"after_id": sqlcache.MARKER_IDS[0]} if has_cursor else {}
-    size = filters.limit + 1
-
-    def page(**marked: Any) -> QuerySet[Case, tuple[Any, ...]]:
-        return _list_query(request, filters, **marked).values_list(*CASE_COLUMNS)[:size]
-
-    def identities(**marked: Any) -> QuerySet[CustomerIdentity, tuple[Any, ...]]:
-        # The same page as a subquery, so the identities need no list of ids (and their SQL does not vary).
-        customers = _list_query(request, filters, **marked).values("customer_id")[:size]
-        return (
-            CustomerIdentity.objects.filter(customer_id__in=customers)
-            .order_by("id")
-            .values_list("customer_id", "kind", "value")
-        )
-
-    return (
-        sqlcache.compile_once((*key, "page"), page, markers),
-        sqlcache.compile_once((*key, "identities"), identities, markers),
-    )
-
-
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases, newest first")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
     """Cases the token's user may see, newest first, `limit` at a time; follow `next_cursor` for more."""
@@ -264,30 +235,16 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
         raise ApiError(422, _("Unknown query parameter."),
                        details=[field_error(name[:50], _("Unknown parameter."), "extra_forbidden")
                                 for name in unknown[:10]])
-    values: dict[str, Any] = {}
-    if filters.cursor is not None:
-        values["after_id"] = _cursor_id(filters.cursor)
+    after_id = _cursor_id(filters.cursor) if filters.cursor is not None else None
     if not access.is_staff_member(request_principal(request).user):  # pragma: no cover - tokens belong to staff
         return json_response({"items": [], "next_cursor": None})
-    page, identities = _list_statements(request, filters, has_cursor=filters.cursor is not None)
-    found = sqlcache.run(page, values) if page is not None else (
-        _list_query(request, filters, **values).values_list(*CASE_COLUMNS)[: filters.limit + 1]
-    )
+    found = _list_query(request, filters, after_id=after_id).values_list(*CASE_COLUMNS)[: filters.limit + 1]
     rows = [dict(zip(CASE_COLUMNS, row, strict=True)) for row in found]
     next_cursor = None
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
-    customers: dict[int, list[tuple[str, str]]] = {}
-    if any(row["customer_id"] is not None for row in rows):
-        if identities is not None:
-            # The subquery reads the page again (with its extra row): keep only this page's customers.
-            wanted = {row["customer_id"] for row in rows}
-            for customer_id, kind, value in sqlcache.run(identities, values):
-                if customer_id in wanted:
-                    customers.setdefault(customer_id, []).append((kind, value))
-        else:  # pragma: no cover - the cursor's id is always among the parameters
-            customers = identities_of(sorted({row["customer_id"] for row in rows if row["customer_id"] is not None}))
+    customers = identities_of(sorted({row["customer_id"] for row in rows if row["customer_id"] is not None}))
     items = [serialise_case(row, customers.get(row["customer_id"], [])) for row in rows]
     return json_response({"items": items, "next_cursor": next_cursor})
 

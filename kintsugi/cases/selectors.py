@@ -1,16 +1,16 @@
-"""Reads used in more than one place, or that need care to be fast."""
+"""Reads used in more than one place."""
 
 from __future__ import annotations
 
 import re
 import threading
 import time
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,7 +30,6 @@ from kintsugi.cases.models import (
 from kintsugi.cases import contacts
 from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
-from kintsugi.lib import sqlcache
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 _cache_lock = threading.Lock()
@@ -80,7 +79,6 @@ def clear_caches() -> None:
     with _cache_lock:
         _calendars.clear()
         _policies.clear()
-    sqlcache.clear()
 
 
 def supervisors_for(case: Case) -> QuerySet[User]:
@@ -231,9 +229,7 @@ INBOX_FILTERS = ("status", "location", "category", "severity", "channel")
 
 
 class InboxRow(NamedTuple):
-    """One case as an inbox row shows it: only the columns the row needs (no description, no model instances).
-    A named tuple: 25 of them per inbox view, built straight from the row (a frozen dataclass's __init__ sets its
-    32 fields one by one)."""
+    """One case as an inbox row shows it: only the columns the row needs (no description, no model instances)."""
 
     id: int
     reference: str
@@ -283,6 +279,11 @@ class InboxRow(NamedTuple):
             return None
         own = {"vi": self.category_name_vi, "th": self.category_name_th}.get(language[:2])
         return own or self.category_name
+
+    @property
+    def active_category_label(self) -> str | None:
+        """The category's label in the active language."""
+        return self.category_label(get_language() or "en")
 
     @property
     def assignee_name(self) -> str | None:
@@ -362,8 +363,7 @@ def inbox_page(
     """One keyset page of the cases `user` may see in `view`, most urgent SLA first (resolved and closed: newest
     first); `cursor` is the previous page's next_cursor; raises ValueError for an unknown view or a bad cursor.
 
-    One query, read as InboxRows (no model instances, no description); its SQL is compiled once per user, view
-    and filters (kintsugi.lib.sqlcache), with the time and the cursor as the only values that change."""
+    One query, read as InboxRows (no model instances, no description)."""
     if view not in INBOX_VIEWS:
         raise ValueError(f"unknown inbox view {view!r}")
     if not access.is_staff_member(user):
@@ -372,23 +372,12 @@ def inbox_page(
         return InboxPage(cases=[], next_cursor=None)
     now = now or timezone.now()
     newest_first = view == "closed"
-    values: dict[str, Any] = {}
-    markers: dict[str, Any] = {}
-    if view == "breaching":
-        values["now"], markers["now"] = now, sqlcache.MARKER_DATETIMES[0]
+    after_at: datetime | None = None
+    after_id: int | None = None
     if cursor:
-        sort_value, pk = decode_cursor(cursor)
-        values["after_id"], markers["after_id"] = pk, sqlcache.MARKER_IDS[0]
-        if not newest_first:
-            values["after_at"], markers["after_at"] = sort_value, sqlcache.MARKER_DATETIMES[1]
-    key = _inbox_key(user, "page", view, tuple(sorted(filters.items())), limit, bool(cursor))
-
-    def build(**marked: Any) -> QuerySet[Case, tuple[Any, ...]]:
-        return _inbox_rows_query(user, view, filters, limit, **{"now": now, **marked})
-
-    compiled = sqlcache.compile_once(key, build, markers)
-    found = sqlcache.run(compiled, values) if compiled is not None else build(**values)
-    rows = [InboxRow._make(columns) for columns in found]
+        after_at, after_id = decode_cursor(cursor)
+    query = _inbox_rows_query(user, view, filters, limit, now=now, after_at=after_at, after_id=after_id)
+    rows = [InboxRow._make(columns) for columns in query]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -397,49 +386,24 @@ def inbox_page(
     return InboxPage(cases=rows, next_cursor=next_cursor)
 
 
-def _inbox_key(user: User, *parts: Hashable) -> tuple[Hashable, ...]:
-    """What an inbox statement depends on besides the marked values: the user, their organisation and scope."""
-    return ("inbox", user.pk, user.organisation_id, access.location_scope(user), *parts)
-
-
 def inbox_filter_choices(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The filter bar's choices as (id, label): the locations `user` may see (by name) and the organisation's
-    active categories (in their order, labelled in the active language). Two statements compiled once each."""
+    active categories (in their order, labelled in the active language). Two queries."""
     organisation_id = user.organisation_id
     if not access.is_staff_member(user) or organisation_id is None:
         return [], []
-    locations = sqlcache.compile_once(
-        _inbox_key(user, "locations"), lambda: access.visible_locations(user).values_list("id", "name"), {}
+    locations = list(access.visible_locations(user).values_list("id", "name"))
+    categories = Category.objects.filter(organisation_id=organisation_id, is_active=True).only(
+        "id", "name", "name_vi", "name_th"
     )
-    categories = sqlcache.compile_once(
-        ("inbox-categories", organisation_id),
-        lambda: Category.objects.filter(organisation_id=organisation_id, is_active=True)
-        .values_list("id", "name", "name_vi", "name_th"),
-        {},
-    )
-    assert locations is not None  # no markers to miss
-    assert categories is not None
-    language = (get_language() or "en")[:2]
-    labelled = [
-        (pk, {"vi": name_vi, "th": name_th}.get(language) or name)  # as Category.label()
-        for pk, name, name_vi, name_th in sqlcache.run(categories, {})
-    ]
-    return [(pk, name) for pk, name in sqlcache.run(locations, {})], labelled
+    return locations, [(category.pk, category.label()) for category in categories]
 
 
-def _inbox_counts_statement(user: User, cap: int, now: datetime) -> sqlcache.Statement:
-    """SELECT (SELECT COUNT(*) FROM (<the view's ids> LIMIT cap)), ... for each counted view."""
-    parts: list[str] = []
-    params: list[Any] = []
-    db = "default"
-    for index, view in enumerate(INBOX_COUNTED_VIEWS):
-        qs = _inbox_view(user, view, now).order_by().values("id")[:cap]
-        db = qs.db
-        sql, view_params = qs.query.get_compiler(using=db).as_sql()
-        # Each count runs over a LIMITed subquery, so a tab never costs more than `cap` index entries.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS inbox_{index})")
-        params.extend(view_params)
-    return sqlcache.Statement(db=db, sql="SELECT " + ", ".join(parts), params=tuple(params))
+class _CountOf(Subquery):
+    """How many rows a (sliced) queryset holds, as a scalar subquery: SELECT COUNT(*) FROM (<queryset>)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
 def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> dict[str, int]:
@@ -447,14 +411,11 @@ def inbox_counts(user: User, *, cap: int = 100, now: datetime | None = None) -> 
     if not access.is_staff_member(user):
         return dict.fromkeys(INBOX_COUNTED_VIEWS, 0)
     now = now or timezone.now()
-    compiled = sqlcache.compile_once(
-        _inbox_key(user, "counts", cap),
-        lambda now: _inbox_counts_statement(user, cap, now),
-        {"now": sqlcache.MARKER_DATETIMES[0]},
-    )
-    if compiled is None:  # pragma: no cover - the marker is always in the breaching view's condition
-        raise AssertionError("inbox counts: the time marker is missing from the statement")
-    row = next(sqlcache.run(compiled, {"now": now}))
+    # Each count runs over a LIMITed subquery, so a tab never costs more than `cap` index entries.
+    counts = [
+        _CountOf(_inbox_view(user, view, now).order_by().values("id")[:cap]) for view in INBOX_COUNTED_VIEWS
+    ]
+    row = User.objects.filter(pk=user.pk).values_list(*counts).get()
     return {view: int(count) for view, count in zip(INBOX_COUNTED_VIEWS, row, strict=True)}
 
 

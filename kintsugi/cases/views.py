@@ -7,23 +7,17 @@ case page's HTMX fragment or a redirect back to the page (post/redirect/get).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, lru_cache
-from html import escape  # Django's escape() is this, behind a lazy-string wrapper the rows do not need
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import Context
-from django.template.defaulttags import querystring
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kintsugi.accounts import access
@@ -31,18 +25,9 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import CaseNewForm, DetailsForm, InboxFilterForm
-from kintsugi.cases.models import Case, Category, Channel, Customer, EventKind, Priority, Status
-from kintsugi.cases.shell import render_page
-from kintsugi.cases.templatetags.kintsugi_ui import (
-    describe_event,
-    initials_of,
-    label_of,
-    relative,
-    severity_badge,
-    sla_state,
-)
+from kintsugi.cases.models import Case, Category, Customer, EventKind, Status
+from kintsugi.cases.templatetags.kintsugi_ui import describe_event, label_of
 from kintsugi.comms.models import Message
-from kintsugi.lib import fragments
 
 INBOX_TABS = (
     ("open", gettext_lazy("All open")),
@@ -73,111 +58,6 @@ def _categories(organisation_id: int | None, keep: int | None = None) -> list[Ca
 # --------------------------------------------------------------------------------------------- inbox
 
 
-def _inbox_rows(rows: list[selectors.InboxRow], *, show_location: bool) -> SafeString:
-    """The page's rows as one piece of HTML (the tbody's content). The inbox is the page staff reload all day;
-    written here, the 25 rows cost a tenth of what the template loop did. What moves with the clock (the SLA
-    state, the relative time, an overdue step) is worked out per request; each row's HTML is kept per process
-    for those and the row's own values (`_row_html`), since the same rows come back on every reload."""
-    now = timezone.now()
-    zone = timezone.get_current_timezone()
-    language = get_language() or "en"
-    html: list[str] = []
-    for row in rows:
-        state = sla_state(row, now)
-        moment = row.resolved_at if state == "stopped" else row.sla_running_due_at
-        # (ISO time in the page's zone, as timezone.localtime; the words)
-        when = (moment.astimezone(zone).isoformat(), relative(moment, now)) if moment is not None else None
-        overdue = row.is_open and row.playbook_due_at is not None and row.playbook_due_at <= now
-        html.append(_row_html(row, language, state, when, overdue, show_location))
-    return mark_safe("".join(html))  # built by _row_html from escaped values and fixed markup
-
-
-@lru_cache(maxsize=64)
-def _row_words(language: str) -> dict[str, Any]:
-    """The rows' fixed words and labels in `language` (the active one when called), escaped once."""
-    clock = '<svg class="icon" aria-hidden="true"><use href="#i-clock"/></svg>'
-    words: dict[str, Any] = {
-        "closed": escape(_("Closed")), "resolved": escape(_("Resolved")), "paused": escape(_("Paused")),
-        "breached": escape(_("Breached")), "warning": escape(_("Due soon")),
-        "uncategorised": escape(_("Uncategorised")), "unassigned": escape(_("Unassigned")),
-        "unnamed": _("Unnamed customer"), "no_customer": _("No customer details"), "clock": clock,
-        "statuses": {value: escape(str(label)) for value, label in Status.choices},
-        "channels": {value: str(label) for value, label in Channel.choices},
-        "priorities": {value: escape(str(label)) for value, label in Priority.choices},
-    }
-    # Not inside the f-strings below: xgettext does not look into them, so the catalogues would miss them.
-    repeat, overdue = escape(_("Repeat failure")), escape(_("Playbook step overdue"))
-    words["repeat"] = ('<span class="badge badge-repeat"><svg class="icon" aria-hidden="true">'
-                       f'<use href="#i-repeat"/></svg>{repeat}</span>')
-    words["overdue"] = f'<span class="badge badge-step-overdue">{clock}{overdue}</span>'
-    return words
-
-
-@lru_cache(maxsize=4096)
-def _row_html(row: selectors.InboxRow, language: str, state: str, when: tuple[str, str] | None, overdue: bool,
-              show_location: bool) -> str:
-    """One inbox row: a function of its arguments alone (the row's values, the language that is active when
-    it is called, and what moves with the clock), so it is kept for them. About 1 KB each."""
-    words = _row_words(language)
-    clock = words["clock"]
-    when_html = f'<time datetime="{when[0]}">{escape(when[1])}</time>' if when is not None else ""
-    if state == "stopped":
-        sla = (f'<span class="sla sla-stopped">{words["closed" if row.status == Status.CLOSED else "resolved"]}'
-               f'{" " + when_html if when is not None else ""}</span>')
-    elif state == "paused":
-        sla = f'<span class="sla sla-paused">{clock}{words["paused"]}</span>'
-    else:
-        word = f'<span class="sla-word">{words[state]}</span>' if state in ("breached", "warning") else ""
-        sla = f'<span class="sla sla-{state}"><span class="sla-when">{clock} {when_html}</span>{word}</span>'
-    badges = ""
-    if row.priority != Priority.NORMAL:
-        badges += (f'<span class="badge priority-{escape(row.priority)}">'
-                   f'{words["priorities"].get(row.priority) or escape(row.priority)}</span>')
-    if row.is_repeat_failure:
-        badges += words["repeat"]
-    if overdue:
-        badges += words["overdue"]
-    who = words["no_customer"] if row.customer_id is None else row.customer_name or words["unnamed"]
-    where = ""
-    if show_location or row.touchpoint_name is None:
-        where += f'<span class="where-location">{escape(row.location_name)}</span>'
-    if row.touchpoint_name is not None:
-        where += f'<span class="where-touchpoint">{escape(row.touchpoint_name)}</span>'
-    category = row.category_label(language)
-    category_html = (escape(category) if category is not None
-                     else f'<span class="muted">{words["uncategorised"]}</span>')
-    assignee = row.assignee_name
-    reference = escape(row.reference)
-    url_before, url_after = _case_path_parts()
-    return (
-        f'<tr class="inbox-row sla-row-{state}">'
-        f'<td class="col-sla">{sla}</td>'
-        f'<td class="col-case"><span class="case-line"><span class="case-ref">{reference}</span>'
-        f'{badges}</span>'
-        f'<a class="row-link" href="{url_before}{reference}{url_after}">'
-        f'<span class="case-subject">{escape(row.subject)}</span></a>'
-        f'<span class="case-customer">{escape(who)} · {escape(words["channels"].get(row.channel, row.channel))}'
-        '</span></td>'
-        f'<td class="col-where">{where}</td>'
-        f'<td class="col-category">{category_html}</td>'
-        f'<td class="col-severity">{severity_badge(row.severity)}</td>'
-        f'<td class="col-status"><span class="badge status-{escape(row.status)}">'
-        f'{words["statuses"].get(row.status) or escape(row.status)}</span></td>'
-        f'<td class="col-assignee">'
-        + (f'<span class="avatar avatar-small" aria-hidden="true">{escape(initials_of(assignee))}</span>'
-           f'<span class="assignee-name">{escape(assignee)}</span>' if assignee
-           else f'<span class="muted">{words["unassigned"]}</span>')
-        + "</td></tr>\n"
-    )
-
-
-@cache
-def _case_path_parts() -> tuple[str, str]:
-    marker = "K-0000-000000"
-    before, after = reverse("case_detail", kwargs={"reference": marker}).split(marker)
-    return before, after
-
-
 @require_GET
 @staff_required
 def inbox(request: StaffRequest) -> HttpResponse:
@@ -185,10 +65,10 @@ def inbox(request: StaffRequest) -> HttpResponse:
     view = request.GET.get("view") or DEFAULT_VIEW
     if view not in selectors.INBOX_VIEWS:
         view = DEFAULT_VIEW
-    found_locations, found_categories = selectors.inbox_filter_choices(user)
-    locations, categories = tuple(found_locations), tuple(found_categories)
-    data = tuple((name, request.GET.get(name)) for name in InboxFilterForm.base_fields)
-    filters = dict(_valid_filters(data, locations, categories))
+    locations, categories = selectors.inbox_filter_choices(user)
+    bound = {name: request.GET[name] for name in InboxFilterForm.base_fields if name in request.GET}
+    form = InboxFilterForm(bound, locations=locations, categories=categories)
+    filters = form.filters()
     cursor = request.GET.get("cursor") or None
     try:
         page = selectors.inbox_page(user, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
@@ -196,68 +76,22 @@ def inbox(request: StaffRequest) -> HttpResponse:
         messages.warning(request, _("That page link is no longer valid, so here is the first page."))
         cursor = None
         page = selectors.inbox_page(user, view=view, filters=filters, cursor=None, limit=PAGE_SIZE)
-    show_location = len(locations) > 1
+    counts = selectors.inbox_counts(user)
     # A filter change swaps the results (and, out of band, the tabs, whose links carry the filters).
     partial = bool(request.htmx and request.htmx.target == "inbox-results")
-    get = request.GET
-    results = fragments.render(
-        "cases/inbox_results.html",
-        {"view": view, "has_rows": bool(page.cases), "filtered": bool(filters), "cursor": bool(cursor),
-         "has_next": page.next_cursor is not None},
-        holes={
-            "rows": _inbox_rows(page.cases, show_location=show_location),
-            "first_href": _query(get, cursor=None) if cursor else "",
-            "next_href": _query(get, cursor=page.next_cursor) if page.next_cursor else "",
-        },
-    )
-    tabs = _inbox_tabs(request, view, selectors.inbox_counts(user), oob=partial)
-    if partial:
-        return render(request, "cases/inbox.html#results", {"results_html": results, "tabs_html": tabs})
-    filters_html = fragments.render(
-        "cases/inbox_filters.html",
-        {"view": view, "data": data, "locations": locations, "categories": categories},
-        derived=lambda: {"form": _filter_form(data, locations, categories), "filters": filters},
-    )
-    return render_page(request, "cases/inbox.html", {},
-                       {"tabs_html": tabs, "filters_html": filters_html, "results_html": results},
-                       user=user, nav="inbox")
-
-
-def _query(get: QueryDict, **changes: Any) -> str:
-    """As {% querystring %}: the current query with `changes` (None removes a key), from Python."""
-    return querystring(Context(), get, **changes)
-
-
-Choices = tuple[tuple[int, str], ...]
-
-
-def _filter_form(data: tuple[tuple[str, str | None], ...], locations: Choices, categories: Choices) -> InboxFilterForm:
-    """The filter bar bound to `data` (field name -> the query's value)."""
-    bound = {name: value for name, value in data if value is not None}
-    return InboxFilterForm(bound, locations=locations, categories=categories)
-
-
-@lru_cache(maxsize=1024)
-def _valid_filters(
-    data: tuple[tuple[str, str | None], ...], locations: Choices, categories: Choices
-) -> tuple[tuple[str, Any], ...]:
-    """The valid filters in `data`, as the filter bar's form validates them; remembered, since staff come back
-    to the same few combinations all day and building and cleaning the form was a tenth of the inbox's CPU."""
-    return tuple(_filter_form(data, locations, categories).filters().items())
-
-
-def _inbox_tabs(request: StaffRequest, view: str, counts: dict[str, int], *, oob: bool) -> SafeString:
-    """The tabs, each linking to its view with the current filters (and no cursor), with their counts."""
-    query = tuple((key, tuple(values)) for key, values in request.GET.lists())
-
-    def tabs() -> dict[str, Any]:
-        links = [_query(request.GET, view=key, cursor=None) for key, _label in INBOX_TABS]
-        return {"tabs": [(key, label, counts.get(key), href)
-                         for (key, label), href in zip(INBOX_TABS, links, strict=True)]}
-
-    counted = tuple(counts.get(key) for key, _label in INBOX_TABS)
-    return fragments.render("cases/inbox_tabs.html", {"view": view, "query": query, "counts": counted, "oob": oob},
-                            derived=tabs)
+    context = {
+        "nav": "inbox",
+        "view": view,
+        "tabs": [(key, label, counts.get(key)) for key, label in INBOX_TABS],
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "cursor": cursor,
+        "now": timezone.now(),
+        "show_location": len(locations) > 1,
+        "oob": partial,
+    }
+    return render(request, "cases/inbox.html#results" if partial else "cases/inbox.html", context)
 
 
 # --------------------------------------------------------------------------------------------- case page

@@ -20,7 +20,7 @@ from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from kintsugi.accounts.models import Role, User
+from kintsugi.accounts.models import User
 from kintsugi.cases import timeline
 from kintsugi.cases.labels import label_of as label_of
 from kintsugi.cases.labels import severity_label as severity_label
@@ -28,8 +28,7 @@ from kintsugi.cases.labels import severity_words as severity_words
 from kintsugi.cases.models import Case
 from kintsugi.cases.timeline import describe_event as describe_event  # cases.views reads it from here
 from kintsugi.comms.models import Notification
-from kintsugi.lib import fragments, sqlcache
-from kintsugi.lib.i18n import LANGUAGE_NAMES, SUPPORTED
+from kintsugi.lib.i18n import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
     from kintsugi.cases.selectors import InboxRow
@@ -146,6 +145,7 @@ def initials(user: User | None) -> str:
     return initials_of(user.display_name)
 
 
+@register.filter
 def initials_of(name: str) -> str:
     """“LT” for “Linh Tran”, “L” for “Linh”, “?” for nothing."""
     parts = name.strip().split()
@@ -158,59 +158,7 @@ def unread_notifications(user: Any) -> int:
     """Unread notifications of `user`, counted up to BADGE_CAP + 1 so the query stays bounded."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    # On every staff page: the statement is compiled once per user (kintsugi.lib.sqlcache).
-    compiled = sqlcache.compile_once(("unread", user.pk), lambda: _unread_statement(user.pk), {})
-    assert compiled is not None  # no markers to miss
-    return int(next(sqlcache.run(compiled, {}))[0])
-
-
-@register.simple_tag
-def fragment(template_name: str) -> SafeString:
-    """A template that shows nothing but its own text in the active language (the icon sprite), rendered once
-    (kintsugi.lib.fragments)."""
-    return fragments.render(template_name, {})
-
-
-@register.simple_tag(takes_context=True)
-def topbar(context: template.Context) -> SafeString:
-    """The staff pages' top bar (partials/topbar.html), through kintsugi.lib.fragments: rendered once per user's
-    name, role and rights, page and language; the CSRF token, the path to come back to and the bell (its count
-    is live) are filled in on every request."""
-    request = context.get("request")
-    return topbar_html(
-        context["user"], nav=str(context.get("nav") or ""), csrf_token=str(context.get("csrf_token") or ""),
-        next_path=request.get_full_path() if request is not None else "",
-    )
-
-
-def topbar_html(user: User, *, nav: str, csrf_token: str, next_path: str) -> SafeString:
-    """The top bar for `user` on the page `nav`, as the topbar tag renders it (for views that build their page
-    from kept fragments, kintsugi.cases.shell)."""
-    values = {
-        "user_name": user.display_name,
-        "initials": initials_of(user.display_name),
-        "role_label": str(user.get_role_display()),
-        "is_staff": bool(user.is_staff),
-        "is_supervisor": user.is_supervisor_or_above,
-        "is_manager": user.role in {Role.CX_MANAGER, Role.ADMIN},
-        "nav": nav,
-        "language_choices": _LANGUAGE_CHOICES,
-    }
-    holes = {
-        "csrf_token": csrf_token,
-        "next_path": next_path,
-        "bell": fragments.render("partials/bell.html", {"unread": unread_notifications(user)}),
-    }
-    return fragments.render("partials/topbar.html", values, holes)
-
-
-_LANGUAGE_CHOICES = tuple((code, LANGUAGE_NAMES[code]) for code in SUPPORTED)
-
-
-def _unread_statement(user_id: int) -> sqlcache.Statement:
-    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by().values("id")
-    sql, params = unread[: BADGE_CAP + 1].query.get_compiler(using=unread.db).as_sql()
-    return sqlcache.Statement(db=unread.db, sql=f"SELECT COUNT(*) FROM ({sql}) AS unread", params=tuple(params))
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True)[: BADGE_CAP + 1].count()
 
 
 # --------------------------------------------------------------------------------------------- timeline

@@ -454,7 +454,7 @@ def test_a_short_page_lists_only_its_own_customers_identities(client: Client, su
             assert client.get(f"/api/v1/cases/{item['reference']}", headers=headers).json() == item
 
 
-def test_warm_list_statements_keep_filters_and_cursors_apart(client: Client, supervisor: User, agent: User,
+def test_lists_keep_filters_cursors_and_users_apart(client: Client, supervisor: User, agent: User,
                                                              many: list[Case]) -> None:
     headers, agent_headers = token(supervisor), token(agent)
     for _round in range(2):
@@ -469,24 +469,3 @@ def test_warm_list_statements_keep_filters_and_cursors_apart(client: Client, sup
         # The agent works at Hà Nội only.
         assert refs(client.get("/api/v1/cases", headers=agent_headers)) == [
             many[5].reference, many[3].reference, many[1].reference, many[0].reference]
-
-
-def test_list_statements_find_their_markers(client: Client, supervisor: User, many: list[Case],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    # A marker the statement does not carry would make the list fall back to the ORM silently.
-    from kintsugi.lib import sqlcache
-
-    results: list[object] = []
-    real = sqlcache.compile_once
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        results.append(real(*args, **kwargs))
-        return results[-1]
-
-    monkeypatch.setattr(sqlcache, "compile_once", spy)
-    headers = token(supervisor)
-    page = client.get("/api/v1/cases?limit=1&channel=web", headers=headers).json()
-    assert refs(client.get(f"/api/v1/cases?limit=1&channel=web&cursor={page['next_cursor']}", headers=headers)) == [
-        many[0].reference]
-    assert len(results) == 4
-    assert None not in results

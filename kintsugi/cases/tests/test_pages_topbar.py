@@ -1,5 +1,4 @@
-"""The staff pages' top bar: drawn once per user, role, page and language (kintsugi.lib.fragments), yet always
-this user's, with this request's CSRF token, path and unread count."""
+"""The staff pages' top bar: always this user's, with this request's CSRF token, path and unread count."""
 
 from __future__ import annotations
 

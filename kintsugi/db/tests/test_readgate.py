@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
 from conftest import wait_until
-from kintsugi.lib.middleware import FairGate, ReadGateMiddleware
+from kintsugi.db.readgate import FairGate, ReadGateMiddleware
 
 
 def test_a_gate_serves_its_waiters_in_the_order_they_came() -> None:
