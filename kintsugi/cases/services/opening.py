@@ -251,8 +251,10 @@ def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
                 case.reference = reference
         for p, repeat in zip(batch, repeats, strict=True):
             p.case.is_repeat_failure = repeat
+        # The SLA's derived fields are set on each case before it is written; its timers are written after it.
+        timers = [timer for p in batch for timer in refresh_sla(p.case, p.case.created_at)]
         cases = Case.objects.bulk_create([p.case for p in batch])
-        Timer.objects.bulk_create([timer for case in cases for timer in refresh_sla(case, case.created_at)])
+        Timer.objects.bulk_create(timers)
         CaseEvent.objects.bulk_create([
             CaseEvent(case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=case.created_by,
                       is_customer_visible=True, body=case.description, created_at=case.created_at,
