@@ -199,7 +199,7 @@ def test_a_timer_that_fails_is_given_back_and_the_others_still_fire(
             raise RuntimeError("database hiccup")
         return real_fire(timer, at=at)
 
-    monkeypatch.setattr(services, "fire_timer", flaky)
+    monkeypatch.setattr("kintsugi.cases.services.timers.fire_timer", flaky)
 
     assert services.run_due_timers(now=FR_BREACH) == 1  # the breach fired although the warning failed
     assert list(Timer.objects.filter(state=TimerState.PENDING, kind="fr_warning").values_list("fired_at")) == [
