@@ -171,7 +171,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "kintsugi.lib.staticstorage.StaticStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -211,10 +211,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kintsugi.local")
 # Reads (GET, HEAD) computing at once in one web process; more wait their turn (kintsugi.db.readgate). With
 # `make run`'s 8 threads per worker this keeps page latency even while writes still batch. 0: no limit.
 READ_CONCURRENCY = int(os.environ.get("WEB_READ_CONCURRENCY", "3"))
-
-# A web process freezes its objects out of the garbage collector's full passes after this many requests
-# (kintsugi.lib.gcfreeze); 0: never.
-GC_FREEZE_AFTER_REQUESTS = int(os.environ.get("GC_FREEZE_AFTER_REQUESTS", "200"))
 
 # API
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

@@ -1,17 +1,11 @@
 import os
 
-import django
-from django.conf import settings
+from django.core.wsgi import get_wsgi_application
 
 from kintsugi.db import checkpointer
-from kintsugi.lib.gcfreeze import freeze_after
-from kintsugi.lib.handler import Handler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
-django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
-# Django's handler, keeping each path's URL match (lib/handler.py). After its first requests, the process's
-# objects leave the garbage collector's full passes (lib/gcfreeze.py).
-application = freeze_after(Handler(), settings.GC_FREEZE_AFTER_REQUESTS)
+application = get_wsgi_application()
 # A web process checkpoints SQLite's log from a thread of its own, outside the write lock (kintsugi/db/checkpointer.py).
 checkpointer.enable()
 
