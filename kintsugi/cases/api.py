@@ -35,11 +35,11 @@ from kintsugi.cases.schemas import (
     EventList,
     EventOut,
 )
+from kintsugi.db.grouped import grouped
 from kintsugi.lib import apiauth
 from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
-from kintsugi.db.grouped import grouped
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 router = Router(tags=["cases"])

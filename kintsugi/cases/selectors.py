@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
+from kintsugi.cases import contacts
+from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.models import (
     Case,
     CaseEvent,
@@ -27,8 +29,6 @@ from kintsugi.cases.models import (
     SlaPolicy,
     running_deadline,
 )
-from kintsugi.cases import contacts
-from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 

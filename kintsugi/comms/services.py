@@ -9,7 +9,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,7 +26,8 @@ from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, fill
 from kintsugi.lib.timeutil import due_phrase
 
 __all__ = [
-    "MAX_ATTEMPTS", "Acknowledgement", "acknowledgement_for", "deliver", "mark_notifications_read", "notify", "notify_many",
+    "MAX_ATTEMPTS", "Acknowledgement", "acknowledgement_for", "deliver", "mark_notifications_read", "notify",
+    "notify_many",
     "queue_acknowledgement", "queue_acknowledgements", "queue_outbound", "record_inbound", "requeue_due_messages",
     "sends_held",
 ]

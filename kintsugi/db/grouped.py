@@ -140,7 +140,9 @@ class GroupCommitter[T, R]:
             slot.result = result
 
 
-def grouped[T, R](write_batch: Callable[[Sequence[T]], Sequence[R | Exception]], *, max_batch: int = 64) -> Callable[[T], R]:
+def grouped[T, R](
+    write_batch: Callable[[Sequence[T]], Sequence[R | Exception]], *, max_batch: int = 64
+) -> Callable[[T], R]:
     """A function of one item that writes it with whatever else this process is writing at the same moment (see
     the module); an Exception the batch returns for an item is raised to that item's caller."""
 
@@ -150,10 +152,7 @@ def grouped[T, R](write_batch: Callable[[Sequence[T]], Sequence[R | Exception]],
     committer: GroupCommitter[T, R | Exception] = GroupCommitter(write_batch, write_one=write_one, max_batch=max_batch)
 
     def submit(item: T) -> R:
-        if transaction.get_connection().in_atomic_block:
-            outcome = write_one(item)
-        else:
-            outcome = committer.submit(item)
+        outcome = write_one(item) if transaction.get_connection().in_atomic_block else committer.submit(item)
         if isinstance(outcome, Exception):
             raise outcome
         return outcome

@@ -198,7 +198,8 @@ def submit_public_complaints(
                 ).values_list("case_id", "id"))
                 for i in with_photo:
                     photo, file = complaints[i].photo, stored[i]
-                    assert photo is not None and file is not None
+                    assert photo is not None
+                    assert file is not None
                     _attach(opened[i], created[opened[i].pk], photo, *file, at)
             queue_acknowledgements([
                 acknowledgement_for(opened[i], status_url(tokens[i]), email=email[i], line_id=complaints[i].line_id,

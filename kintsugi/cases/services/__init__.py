@@ -10,10 +10,10 @@ none re-implements them. The actor is always passed as `by=` (None means the sys
     events        the timeline append every service goes through
 """
 
-from kintsugi.cases.services.conversation import add_note, receive_message, reply, send_to_customer
 from kintsugi.cases.contacts import normalise_email, normalise_phone
-from kintsugi.cases.services.customers import CustomerContact, find_or_create_customer, merge_customers
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed, ServiceError
+from kintsugi.cases.services.conversation import add_note, receive_message, reply, send_to_customer
+from kintsugi.cases.services.customers import CustomerContact, find_or_create_customer, merge_customers
 from kintsugi.cases.services.events import MAX_MESSAGE, record_event
 from kintsugi.cases.services.lifecycle import (
     TRANSITIONS,

@@ -10,14 +10,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts.models import User
+from kintsugi.cases.errors import InvalidInput, InvalidTransition
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
-from kintsugi.cases.errors import InvalidInput, InvalidTransition
 from kintsugi.cases.services.events import MAX_MESSAGE, now, record, require_view, save
 from kintsugi.cases.services.lifecycle import set_status
 from kintsugi.cases.services.timers import SLA_FIELDS, reschedule
 from kintsugi.comms.notifications import notify
 from kintsugi.comms.services import queue_outbound, record_inbound
+
 
 @transaction.atomic
 def add_note(case: Case, body: str, *, by: User, at: datetime | None = None) -> CaseEvent:

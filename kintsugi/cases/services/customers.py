@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Organisation, User
-from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind, IdentityKind
 from kintsugi.cases.contacts import normalise_email, normalise_phone, phone_regions
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
+from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind, IdentityKind
 from kintsugi.cases.services.events import now
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerContact:

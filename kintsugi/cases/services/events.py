@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import User
+from kintsugi.cases.errors import NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import Case, CaseEvent
-from kintsugi.cases.errors import NotAllowed
 
 MAX_MESSAGE = 5_000
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kintsugi.accounts import access
 from kintsugi.accounts.models import User
 from kintsugi.cases import sla
+from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import OPEN_STATUSES, Case, Category, EventKind, FailureType, Status
 from kintsugi.cases.selectors import calendar_for
-from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.services.events import now, record, require_view, save
 from kintsugi.cases.services.timers import SLA_FIELDS, escalate_now, reschedule, resolution_clock
 from kintsugi.comms.notifications import notify

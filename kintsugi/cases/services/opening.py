@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import sla
+from kintsugi.cases.errors import InvalidInput, NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import (
     Case,
@@ -31,7 +32,6 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, sla_policy_for
 from kintsugi.cases.services.customers import CustomerContact, attach_customers, identities_of
-from kintsugi.cases.errors import InvalidInput, NotAllowed
 from kintsugi.cases.services.events import now
 from kintsugi.cases.services.timers import escalate_now, refresh_sla
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
@@ -121,7 +121,8 @@ def _validate(request: CaseRequest) -> tuple[str, Location]:
 
 def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
     description, location = _validate(request)
-    organisation, customer, contact, category = request.organisation, request.customer, request.contact, request.category
+    organisation, customer, contact = request.organisation, request.customer, request.contact
+    category = request.category
     identities = identities_of(organisation, contact) if contact is not None else {}
     language, hint = request.language, ""
     if language is None:
@@ -137,7 +138,9 @@ def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
         channel=request.channel,
         category=category,
         severity=severity,
-        failure_type=request.failure_type or (category.default_failure_type if category else FailureType.SERVICE_PROCESS),
+        failure_type=(
+            request.failure_type or (category.default_failure_type if category else FailureType.SERVICE_PROCESS)
+        ),
         language=language,
         subject=(request.subject.strip() or subject_from(description))[:200],
         description=description,
@@ -202,7 +205,7 @@ def _repeat_failures(batch: Sequence[_Prepared], new_customers: set[int]) -> lis
         ).values_list("customer_id", "created_at"):
             earlier.setdefault(customer_id, []).append(created_at)
     repeats = []
-    for index, p in enumerate(batch):
+    for _index, p in enumerate(batch):
         case = p.case
         if case.customer is None:
             repeats.append(False)
