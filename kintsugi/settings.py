@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kintsugi.intake",
     "kintsugi.recovery",
     "kintsugi.remedies",
+    "kintsugi.demo",
 ]
 
 # kintsugi.lib.middleware: Django's session, CSRF, auth, messages and HTMX middleware, skipped for /api/ requests

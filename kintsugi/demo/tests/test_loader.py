@@ -14,9 +14,11 @@ import pytest
 from django.db.models import Count, Q
 
 from kintsugi.accounts.models import Holiday, Location, Organisation, Role, Touchpoint, User
-from kintsugi.cases.demo import compose
-from kintsugi.cases.demo.loader import RESTAURANT_MIX, SLUG, load_demo, plan_demo
 from kintsugi.cases.models import Case, CaseEvent, Category, Customer, CustomerIdentity, SlaPolicy
+from kintsugi.demo import compose
+from kintsugi.demo.loader import load_demo
+from kintsugi.demo.organisation import SLUG
+from kintsugi.demo.plan import RESTAURANT_MIX, plan_demo
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 SEED = 20261123
