@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kintsugi.intake",
     "kintsugi.recovery",
     "kintsugi.remedies",
+    "kintsugi.demo",
 ]
 
 # Django's and django-htmx's own middleware, behind the read gate (kintsugi.db.readgate).

@@ -17,7 +17,13 @@ from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, CaseEvent, Category, EventKind, Status
 from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS
 from kintsugi.intake.models import Attachment, CaseAccessLink
-from kintsugi.intake.services import issue_link, link_for_token, revoke_link, submit_public_complaint
+from kintsugi.intake.services import (
+    add_customer_message,
+    issue_link,
+    link_for_token,
+    revoke_link,
+    submit_public_complaint,
+)
 from kintsugi.intake.tests.images import jpeg_with_gps
 from kintsugi.intake.tests.pages import freeze_now, text_of, tr
 from kintsugi.recovery.testing import complete_steps
@@ -311,8 +317,6 @@ def test_staff_photo_thumbnail_links_are_on_the_case_page(
     case, raw = complaint
     link = link_for_token(raw)
     assert link is not None
-    from kintsugi.intake.services import add_customer_message
-
     add_customer_message(link, "Look", jpeg_with_gps())
     attachment = Attachment.objects.get()
 

@@ -13,6 +13,8 @@ from kintsugi.cases.services import InvalidInput, NotAllowed
 from kintsugi.comms.models import Direction, Message
 from kintsugi.recovery.models import ApologyPhrase
 from kintsugi.recovery.services import messages
+from kintsugi.remedies.models import AuthorityLimit, RemedyStatus
+from kintsugi.remedies.services import approve_remedy, propose_remedy
 
 
 def _counts(case: Case) -> tuple[int, int]:
@@ -76,9 +78,6 @@ def test_a_staff_member_who_cannot_see_the_case_cannot_apologise(
 
 
 def test_the_offer_part_comes_from_the_remedy_being_given(case: Case, agent: User, supervisor: User) -> None:
-    from kintsugi.remedies.models import AuthorityLimit, RemedyStatus
-    from kintsugi.remedies.services import approve_remedy, propose_remedy
-
     AuthorityLimit.objects.create(organisation=case.organisation, role="frontline", currency="VND",
                                   per_remedy_minor=100_000, per_case_minor=1_000_000, per_day_minor=2_000_000)
     assert messages.remedy_offer_text(case, "vi") == ""  # nothing given yet

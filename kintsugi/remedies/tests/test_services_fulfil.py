@@ -14,6 +14,7 @@ from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.timeline import describe_event, notification_text
 from kintsugi.comms.models import Message, Notification
+from kintsugi.intake.services import issue_link
 from kintsugi.intake.wording import customer_entry
 from kintsugi.remedies import services
 from kintsugi.remedies.models import CustomerCost, Remedy, RemedyStatus
@@ -143,8 +144,6 @@ def test_timeline_and_notifications_read_in_the_viewers_language(case: Case, age
 def test_the_customers_status_page_shows_the_remedy_in_their_words_and_nothing_internal(
     client: Any, case: Case, agent: User, supervisor: User
 ) -> None:
-    from kintsugi.intake.services import issue_link
-
     pending = grant(case, agent, "refund", 700_000)
     services.approve_remedy(pending, by=supervisor, reason="INTERNAL-REASON")
     services.fulfil_remedy(pending, "HT-77", by=agent)

@@ -1,5 +1,6 @@
-"""Demo data for remedies: a catalogue, authority limits and settings for an organisation (VND for its Vietnamese
-locations, THB for its Thai ones). `load(organisation)` is idempotent; the demo loader calls it."""
+"""The demo organisation's remedies: a catalogue, authority limits and settings (VND for its Vietnamese
+locations, THB for its Thai ones), and the remedies given before resolving. `load(organisation)` is idempotent;
+the demo loader calls it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
-from kintsugi.accounts.models import Organisation, Role
-from kintsugi.remedies.models import AuthorityLimit, RemedyOption, RemedySettings
+from kintsugi.accounts.models import Organisation, Role, User
+from kintsugi.remedies.models import AuthorityLimit, RemedyOption, RemedySettings, RemedyStatus
+from kintsugi.remedies.selectors import catalogue_for, suggestions_for
+from kintsugi.remedies.services import approve_remedy, case_currency, propose_remedy
 
 # kind, English, Vietnamese, Thai, default in VND, default in THB minor units (satang)
 CATALOGUE = [
@@ -54,11 +57,6 @@ def before_resolving(case: Any, *, by: Any, at: datetime) -> None:
     """For the demo loader's "resolve" step: most failures that hurt (severity 3 and up) were put right with the
     first remedy the suggestion rule proposes, given by the resolver and approved by a supervisor when it was
     above the resolver's authority, so the cost-of-failure page and the "take action" steps have a history."""
-    from kintsugi.accounts.models import User
-    from kintsugi.remedies.models import RemedyStatus
-    from kintsugi.remedies.selectors import catalogue_for, suggestions_for
-    from kintsugi.remedies.services import approve_remedy, case_currency, propose_remedy
-
     if case.severity < 3 or case.pk % 5 == 0:  # some were settled with words alone
         return
     currency = case_currency(case)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from kintsugi.cases.demo.loader import load_demo
+from kintsugi.comms.tasks import send_message
+from kintsugi.demo.loader import load_demo
 
 
 class Command(BaseCommand):
@@ -24,8 +25,6 @@ class Command(BaseCommand):
         if result["already_loaded"]:
             self.stdout.write(f"Demo already loaded: {name}, {result['cases']} cases. Nothing changed.")
             return
-        from kintsugi.comms.tasks import send_message
-
         for message_id in result["pending_sends"]:  # the last day's replies: the worker sends them now
             send_message.enqueue(message_id)
         self.stdout.write(self.style.SUCCESS(f"Loaded {name} in {time.monotonic() - started:.1f} s"))

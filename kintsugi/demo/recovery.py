@@ -1,4 +1,4 @@
-"""The demo organisation's playbooks (the lead wires this into the demo loader): the three built-ins, LATTE as the
+"""The demo organisation's playbooks (the demo loader calls `load`): the three built-ins, LATTE as the
 default, HEART (with its follow-up) for what hurts a stay most, LEARN for billing; follow-ups after 3 days, 2 for
 rooms. Idempotent: loading twice changes nothing."""
 

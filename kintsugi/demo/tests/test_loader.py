@@ -14,9 +14,11 @@ import pytest
 from django.db.models import Count, Q
 
 from kintsugi.accounts.models import Holiday, Location, Organisation, Role, Touchpoint, User
-from kintsugi.cases.demo import compose
-from kintsugi.cases.demo.loader import RESTAURANT_MIX, SLUG, load_demo, plan_demo
-from kintsugi.cases.models import Case, CaseEvent, Category, Customer, CustomerIdentity, SlaPolicy
+from kintsugi.cases.models import Case, CaseEvent, Category, Customer, CustomerIdentity, SlaPolicy, Timer
+from kintsugi.demo import compose
+from kintsugi.demo.loader import load_demo
+from kintsugi.demo.organisation import SLUG
+from kintsugi.demo.plan import RESTAURANT_MIX, plan_demo
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 SEED = 20261123
@@ -86,8 +88,6 @@ def test_demo_cases_are_written_in_vietnamese_thai_and_english(demo: dict[str, A
 
 
 def test_the_demo_history_has_sent_its_follow_ups_so_starting_it_sends_none(demo: dict[str, Any]) -> None:
-    from kintsugi.cases.models import Timer
-
     overdue = Timer.objects.filter(case__organisation__slug=SLUG, kind="follow_up", state="pending", due_at__lte=NOW)
     assert overdue.count() == 0
     sent = CaseEvent.objects.filter(case__organisation__slug=SLUG, kind="follow_up_sent")

@@ -1,9 +1,11 @@
+"""The demo's playbooks: loaded once, and the steps the story did not record are ticked before resolving."""
+
 from __future__ import annotations
 
 from kintsugi.accounts.models import Organisation, User
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, Category, Status
-from kintsugi.recovery import demo
+from kintsugi.demo import recovery as demo
 from kintsugi.recovery.models import CategoryRecovery, RecoverySettings
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kintsugi.accounts.models import Organisation, User
 from kintsugi.cases.models import Case
-from kintsugi.remedies import demo, services
+from kintsugi.demo import remedies as demo
+from kintsugi.remedies import services
 from kintsugi.remedies.models import AuthorityLimit, RemedyOption, RemedyStatus
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kintsugi.cases.demo import corpus_en, corpus_th, corpus_vi
+from kintsugi.demo import corpus_en, corpus_th, corpus_vi
 
 
 @dataclass(frozen=True)
