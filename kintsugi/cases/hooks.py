@@ -1,8 +1,8 @@
 """What the apps built on the case core may do at the core's moments, without the core importing them.
 
 The core (kintsugi.cases) knows nothing of playbooks, follow-ups or the customer's status page. An app that must
-act when a case opens, when an event is written, when a case is resolved, when one of its timers falls due or
-when the customer writes subclasses `CaseExtension`, overrides the moments it cares about, and registers one
+act when a case opens, when an event is written, when a case is resolved, or when one of its timers falls due
+subclasses `CaseExtension`, overrides the moments it cares about, and registers one
 instance from its `AppConfig.ready()`. The core calls every registered extension, in registration order.
 """
 
@@ -42,9 +42,6 @@ class CaseExtension:
     def fire_timer(self, timer: Timer, at: datetime) -> bool | None:
         """Fire a due timer of a kind this app owns (True: it applied, False: it no longer did); None: not ours."""
         return None
-
-    def after_customer_message(self, case: Case, at: datetime) -> None:
-        """The customer just wrote on the case."""
 
 
 _extensions: list[CaseExtension] = []

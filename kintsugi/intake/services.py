@@ -297,8 +297,9 @@ def add_customer_message(
     try:
         with transaction.atomic():
             limits.hit(f"link:{link.pk}", limits.Limit.parse(settings.PUBLIC_STATUS_LIMIT_PER_LINK), at)
-            # A resolved or closed case is reopened: writing on it means it is not over (recovery's extension).
             cases.receive_message(case, body, at=at, channel=Channel.WEB)
+            if not case.is_open:  # writing on a resolved or closed case from its status page: it is not over
+                cases.reopen(case, by=None, reason="customer_wrote", at=at)
             event = case.events.filter(kind=EventKind.MESSAGE_IN).order_by("-id").first()
             assert event is not None
             if checked is not None and stored is not None:

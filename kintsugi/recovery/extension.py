@@ -1,13 +1,12 @@
 """What recovery does at the case core's moments (kintsugi.cases.hooks), registered from RecoveryConfig.ready():
 a new case's first playbook step due time, the playbook bound and its due time kept as steps complete, the
-resolve rule, the follow-up after resolving, and a customer writing on a resolved case."""
+resolve rule, and the follow-up after resolving and its timer."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from kintsugi.accounts.models import User
-from kintsugi.cases import services as cases
 from kintsugi.cases.hooks import CaseExtension
 from kintsugi.cases.models import Case, EventKind, Timer, TimerKind
 from kintsugi.recovery import selectors
@@ -48,7 +47,3 @@ class RecoveryExtension(CaseExtension):
         if timer.kind != TimerKind.FOLLOW_UP:
             return None
         return recovery.send_follow_up(timer, at=at)
-
-    def after_customer_message(self, case: Case, at: datetime) -> None:
-        if not case.is_open:  # writing on a resolved or closed case means it is not over
-            cases.reopen(case, by=None, reason="customer_wrote", at=at)

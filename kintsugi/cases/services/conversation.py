@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.errors import InvalidInput, InvalidTransition
-from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
 from kintsugi.cases.services.events import MAX_MESSAGE, now, record, require_view, save
 from kintsugi.cases.services.lifecycle import set_status
@@ -85,8 +84,7 @@ def reply(case: Case, body: str, *, by: User, at: datetime | None = None) -> Any
 
 @transaction.atomic
 def receive_message(case: Case, body: str, *, at: datetime | None = None, channel: str | None = None) -> Any:
-    """A message from the customer joins the case; a case awaiting them starts moving (and its clock) again, and the
-    apps built on the core are told (recovery reopens a resolved or closed case)."""
+    """A message from the customer joins the case; a case awaiting them starts moving (and its clock) again."""
     at = now(at)
     body = body.strip()
     if not body:
@@ -102,6 +100,4 @@ def receive_message(case: Case, body: str, *, at: datetime | None = None, channe
         save(case, at)
     if case.assignee_id is not None:
         notify([case.assignee_id], "customer_replied", case, at=at)
-    for extension in extensions():
-        extension.after_customer_message(case, at)  # e.g. writing on a resolved case: it is not over
     return message
