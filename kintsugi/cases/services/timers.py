@@ -23,7 +23,8 @@ from kintsugi.cases.models import (
     TimerState,
 )
 from kintsugi.cases.selectors import calendar_for, supervisors_for
-from kintsugi.cases.services.events import now, record, save
+from kintsugi.cases.services import events
+from kintsugi.cases.services.events import record, save
 from kintsugi.comms.notifications import notify
 
 log = logging.getLogger("kintsugi.timers")
@@ -32,6 +33,8 @@ SLA_FIELDS = (
     "first_response_due_at", "resolution_due_at", "resolution_consumed_s", "resolution_running_since",
     "sla_sort", "sla_warn_at", "first_response_breached", "resolution_breached",
 )
+# The timer kinds the core's SLA clocks own; any other kind belongs to an app's extension (the follow-up: recovery).
+SLA_TIMER_KINDS = frozenset({*BREACH_AFTER, *BREACH_AFTER.values()})
 PRIORITY_UP = {Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT, Priority.URGENT: Priority.URGENT}
 
 
@@ -106,8 +109,8 @@ def escalate_now(case: Case, *, by: User | None, at: datetime, reason: str, body
 def fire_timer(timer: Timer, *, at: datetime | None = None) -> bool:
     """Run one due timer that this worker has claimed (a kind an app owns, such as the follow-up, goes to that
     app's extension); returns False when it no longer applies."""
-    at = now(at)
-    if timer.kind not in BREACH_AFTER and timer.kind not in BREACH_AFTER.values():
+    at = events.now(at)
+    if timer.kind not in SLA_TIMER_KINDS:
         for extension in extensions():
             fired = extension.fire_timer(timer, at)
             if fired is not None:
@@ -163,7 +166,7 @@ def claim_timer(timer: Timer, at: datetime) -> tuple[bool, Timer | None]:
 def claim_due_timers(*, now: datetime | None = None, limit: int = 200) -> list[Timer]:
     """Claim due timers (up to `limit`, and the breaches that claimed warnings schedule when those are due too),
     so two loops never fire the same one; in the order they fall due."""
-    moment = now or _now()
+    moment = events.now(now)
     claimed: list[Timer] = []
     candidates = list(
         Timer.objects.filter(state=TimerState.PENDING, due_at__lte=moment).order_by("due_at", "id")[:limit]
@@ -199,6 +202,3 @@ def run_due_timers(*, now: datetime | None = None) -> int:
             )
     return fired
 
-
-def _now() -> datetime:
-    return now(None)
