@@ -27,7 +27,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._queue.enter()
             self._queued = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # untyped in django-stubs
         except BaseException:
             self._leave_queue()
             raise
