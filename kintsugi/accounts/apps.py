@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations and staff")
 
     def ready(self) -> None:
-        from kintsugi import checks  # noqa: F401  (registers the system checks)
+        from kintsugi.accounts import checks  # noqa: F401  (registers the system checks)

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kintsugi.accounts.workhours import WorkingCalendar
+
 LANGUAGE_CHOICES = [("en", "English"), ("vi", "Tiếng Việt"), ("th", "ภาษาไทย")]
 
 # Monday..Sunday keys used in Location.working_hours.
@@ -81,8 +83,6 @@ class Location(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from kintsugi.cases.sla import WorkingCalendar
-
         try:
             WorkingCalendar.from_config(self.timezone, self.working_hours, always_open=self.always_open)
         except ValueError as exc:

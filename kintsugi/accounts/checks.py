@@ -1,4 +1,5 @@
-"""System checks for configuration a deployment would trip on."""
+"""System checks for configuration a deployment would trip on: the signing key of staff sessions, and the working
+hours of each location (registered by AccountsConfig.ready())."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
+from django.db import DatabaseError
+
+from kintsugi.accounts.models import Location
+from kintsugi.accounts.workhours import WorkingCalendar
 
 DEV_KEY_PREFIX = "dev-only-insecure-key"
 
@@ -23,11 +28,6 @@ def check_location_calendars(app_configs: Any, databases: Any = None, **kwargs: 
     """Every location's time zone and working hours must parse, or its SLA clocks cannot run."""
     if not databases:
         return []
-    from django.db import DatabaseError
-
-    from kintsugi.accounts.models import Location
-    from kintsugi.cases.sla import WorkingCalendar
-
     problems: list[CheckMessage] = []
     try:
         locations = list(Location.objects.only("pk", "name", "timezone", "working_hours", "always_open"))
