@@ -15,11 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
+from kintsugi.accounts import apiauth
 from kintsugi.accounts.models import Location, Organisation, Role, Touchpoint, User
 from kintsugi.cases import api as cases_api
 from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, Category, Channel, Customer, FailureType, SlaPolicy
-from kintsugi.lib import apiauth
 from kintsugi.recovery import selectors as recovery_selectors
 
 PASSWORD = "kintsugi-test"

@@ -5,7 +5,7 @@ read), content type (415) and JSON syntax (400); token (401) and rate limit (429
 validation (422 with per-field details) and the services' refusals (400/403/409). No input gets a 500.
 
 The rate limit (settings.API_RATE_LIMIT_PER_MINUTE per token) is counted per process: with N web workers a
-client may get up to N x the limit. Token lookups are cached per process for 30 s (see lib/apiauth.py).
+client may get up to N x the limit. Token lookups are cached per process for 30 s (see accounts/apiauth.py).
 The API is token-authenticated only, so it needs no CSRF token (ninja marks its views csrf_exempt).
 """
 
@@ -29,9 +29,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from kintsugi.accounts.api import router as accounts_router
+from kintsugi.accounts.apiauth import ApiKeyAuth, BearerAuth
 from kintsugi.cases.api import router as cases_router
 from kintsugi.cases.services import ServiceError
-from kintsugi.lib.apiauth import ApiKeyAuth, BearerAuth
 from kintsugi.lib.apiresponse import ApiError, error_response, field_error
 from kintsugi.recovery.api import router as recovery_router
 from kintsugi.remedies.api import router as remedies_router

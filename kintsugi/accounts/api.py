@@ -9,8 +9,8 @@ from ninja import Router
 from pydantic import BaseModel
 
 from kintsugi.accounts import access
-from kintsugi.cases.schemas import PlaceOut, TouchpointList
-from kintsugi.lib.apiauth import ApiPrincipal
+from kintsugi.accounts.apiauth import ApiPrincipal
+from kintsugi.accounts.schemas import PlaceOut, TouchpointList
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import json_response
 

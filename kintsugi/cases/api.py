@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from kintsugi.accounts import access
+from kintsugi.accounts import access, apiauth
+from kintsugi.accounts.apiauth import ApiPrincipal
 from kintsugi.accounts.models import Location, Touchpoint
 from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, CaseEvent, Category, CustomerIdentity, EventKind, Status
@@ -36,8 +37,6 @@ from kintsugi.cases.schemas import (
     EventOut,
 )
 from kintsugi.db.grouped import grouped
-from kintsugi.lib import apiauth
-from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
 from kintsugi.lib.cursor import decode_cursor, encode_cursor

@@ -1,4 +1,4 @@
-"""The API's request and response shapes for cases, events and touchpoints.
+"""The API's request and response shapes for cases and events (touchpoints and places: kintsugi.accounts.schemas).
 
 Input models reject unknown fields and wrong types (strict mode: no "3" for 3, no true for 1) and any text that
 the databases cannot store (NUL characters, lone surrogates). Output models document what the endpoints return;
@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from kintsugi.accounts.schemas import PlaceOut
 from kintsugi.cases.models import Status
 from kintsugi.cases.services import MAX_DESCRIPTION, MAX_MESSAGE
 
@@ -131,11 +132,6 @@ CASE_FILTER_NAMES = frozenset(CaseFilters.model_fields)
 # --------------------------------------------------------------------------------------------- output
 
 
-class PlaceOut(BaseModel):
-    code: str
-    name: str
-
-
 class CategoryOut(PlaceOut):
     pass
 
@@ -207,20 +203,3 @@ class EventOut(BaseModel):
 
 class EventList(BaseModel):
     items: list[EventOut]
-
-
-class TouchpointOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str
-    name: str
-    kind: str
-    is_active: bool
-    location: PlaceOut
-    public_url: str = Field(description="The public complaint form of the touchpoint, which its QR code opens.")
-    qr_png_url: str = Field(description="The QR code as PNG; `?scale=1..40` pixels per module.")
-    qr_svg_url: str = Field(description="The QR code as SVG; `?scale=1..40` units per module.")
-
-
-class TouchpointList(BaseModel):
-    items: list[TouchpointOut]

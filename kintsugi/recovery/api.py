@@ -14,11 +14,11 @@ from django.utils import translation
 from ninja import Router
 from pydantic import BaseModel, ConfigDict, Field
 
+from kintsugi.accounts.apiauth import ApiPrincipal
 from kintsugi.cases.api import request_principal, serialise_event, show_case, visible_case
 from kintsugi.cases.models import EventKind
 from kintsugi.cases.schemas import CaseOut, EventOut, InputModel, Message, Storable
 from kintsugi.cases.services import resolve
-from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import json_response
 from kintsugi.recovery import apology, selectors

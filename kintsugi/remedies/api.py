@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import BaseModel, Field
 
-from kintsugi.accounts import access
+from kintsugi.accounts.apiauth import ApiPrincipal
 from kintsugi.accounts.models import User
+from kintsugi.cases import access
 from kintsugi.cases.api import visible_case
 from kintsugi.cases.schemas import InputModel, Storable
-from kintsugi.lib.apiauth import ApiPrincipal
 from kintsugi.lib.apiresponse import ERROR_RESPONSES as ERRORS
 from kintsugi.lib.apiresponse import ApiError, field_error, json_response
 from kintsugi.remedies import policy, services

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import login
+from kintsugi.accounts import apiauth
 from kintsugi.accounts.models import ApiToken, Location, User, hash_token
 from kintsugi.cases.models import Case
-from kintsugi.lib import apiauth
 
 
 class Clocks:

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from kintsugi.accounts import apiauth
 from kintsugi.accounts.models import ApiToken, Organisation, User, hash_token
-from kintsugi.lib import apiauth
 
 
 def create_key(*args: str) -> tuple[str, str]:

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from kintsugi.accounts import apiauth
 from kintsugi.accounts.models import ApiToken, Location, User
 from kintsugi.cases.models import Case
-from kintsugi.lib import apiauth
 from kintsugi.lib.ratelimit import SlidingWindowLimiter
 
 # --------------------------------------------------------------------------------------------- arithmetic

@@ -9,7 +9,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from kintsugi.accounts.models import ApiToken, Location, Organisation, Touchpoint, User
-from kintsugi.cases.schemas import TouchpointList
+from kintsugi.accounts.schemas import TouchpointList
 
 
 @pytest.fixture(autouse=True)
