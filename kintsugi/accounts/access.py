@@ -1,12 +1,12 @@
-"""Permission-checked fetches: the few central places that decide what a staff member may see and do."""
+"""Permission-checked fetches of the organisation's own things: who a staff member is, which locations and
+touchpoints they may see. What they may see of cases and customers builds on these (kintsugi.cases.access)."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kintsugi.accounts.models import Location, Role, Touchpoint, User
-from kintsugi.cases.models import Case, Customer
 
 STAFF_ROLES = frozenset(Role)
 
@@ -41,37 +41,6 @@ def can_see_location(user: User, location_id: int) -> bool:
     return scope is None or location_id in scope
 
 
-def can_view_case(user: User, case: Case) -> bool:
-    """Same organisation, and the case's location is within the user's scope."""
-    return (
-        is_staff_member(user)
-        and case.organisation_id == user.organisation_id
-        and can_see_location(user, case.location_id)
-    )
-
-
-def visible_cases(user: User) -> QuerySet[Case]:
-    """Every case `user` may read; empty for a user outside any organisation."""
-    if not is_staff_member(user):
-        return Case.objects.none()
-    qs = Case.objects.filter(organisation_id=_org_id(user))
-    scope = location_scope(user)
-    if scope is not None:
-        qs = qs.filter(location_id__in=scope)
-    return qs
-
-
-def get_case_for(user: User, reference: str) -> Case:
-    """The case with this reference if `user` may read it; 404 otherwise (no hint that it exists)."""
-    try:
-        case = visible_cases(user).select_related(
-            "customer", "location", "touchpoint", "category", "assignee", "organisation"
-        ).get(reference=reference.strip().upper())
-    except (Case.DoesNotExist, ValueError):
-        raise Http404("No such case") from None
-    return case
-
-
 def visible_locations(user: User) -> QuerySet[Location]:
     if not is_staff_member(user):
         return Location.objects.none()
@@ -102,32 +71,3 @@ def get_location_for(user: User, code: str) -> Location:
         return visible_locations(user).select_related("organisation").get(code=code)
     except Location.DoesNotExist:
         raise Http404("No such location") from None
-
-
-def assignable_staff(user: User, case: Case) -> QuerySet[User]:
-    """Who `user` may assign `case` to: anyone able to see it for supervisors and above, else only themselves."""
-    qs = User.objects.filter(organisation_id=case.organisation_id, is_active=True)
-    if not user.is_supervisor_or_above:
-        return qs.filter(pk=user.pk)
-    in_scope = Q(locations__isnull=True) | Q(locations=case.location_id)
-    return qs.filter(in_scope).exclude(role=Role.ADMIN).distinct().order_by("first_name", "username")
-
-
-def visible_customers(user: User) -> QuerySet[Customer]:
-    """Customers whose page `user` may open: their organisation's, and for a location-scoped user only those with
-    a case at one of their locations (merged records included, so their page can point to the surviving one)."""
-    if not is_staff_member(user):
-        return Customer.objects.none()
-    qs = Customer.objects.filter(organisation_id=_org_id(user))
-    scope = location_scope(user)
-    if scope is not None:
-        qs = qs.filter(Exists(Case.objects.filter(customer_id=OuterRef("pk"), location_id__in=scope)))
-    return qs
-
-
-def get_customer_for(user: User, pk: int) -> Customer:
-    """The customer with this id if `user` may see them; 404 otherwise (no hint that they exist)."""
-    try:
-        return visible_customers(user).get(pk=pk)
-    except Customer.DoesNotExist:
-        raise Http404("No such customer") from None

@@ -24,6 +24,7 @@ from ninja import Query, Router
 from kintsugi.accounts import access, apiauth
 from kintsugi.accounts.apiauth import ApiPrincipal
 from kintsugi.accounts.models import Location, Touchpoint
+from kintsugi.cases import access as case_access
 from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, CaseEvent, Category, CustomerIdentity, EventKind, Status
 from kintsugi.cases.schemas import (
@@ -174,7 +175,7 @@ def visible_case(request: HttpRequest, reference: str) -> Case:
     app's case endpoints (recovery, remedies) fetch their case through this."""
     if REFERENCE.fullmatch(reference):
         try:
-            return access.get_case_for(request_principal(request).user, reference)
+            return case_access.get_case_for(request_principal(request).user, reference)
         except Http404:
             pass
     raise ApiError(404, _("No such case."))
@@ -220,7 +221,7 @@ def _list_query(
     request: HttpRequest, filters: CaseFilters, *, after_id: int | None = None
 ) -> QuerySet[Case]:
     """The cases of the list, newest first (not yet sliced)."""
-    qs = _filtered(access.visible_cases(request_principal(request).user), filters, request)
+    qs = _filtered(case_access.visible_cases(request_principal(request).user), filters, request)
     if after_id is not None:
         qs = qs.filter(id__lt=after_id)
     return qs.order_by("-id")

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
+from kintsugi.cases import access as case_access
 from kintsugi.cases import contacts
 from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.models import (
@@ -205,7 +206,7 @@ def search_customers(
     looks_like_contact = "@" in raw or PHONE_LIKE.match(raw) is not None
     if len(raw) >= MIN_NAME_SEARCH and not looks_like_contact:
         wanted |= Q(name__icontains=raw)
-    base = access.visible_customers(user) if visible_only else Customer.objects.filter(
+    base = case_access.visible_customers(user) if visible_only else Customer.objects.filter(
         organisation_id=user.organisation_id
     )
     return _customer_matches(user, base.filter(wanted, merged_into__isnull=True), exact, limit, now)
@@ -311,7 +312,7 @@ class InboxPage:
 
 
 def _inbox_view(user: User, view: str, now: datetime) -> QuerySet[Case]:
-    qs = access.visible_cases(user)
+    qs = case_access.visible_cases(user)
     if view == "closed":
         return qs.filter(is_open=False)
     qs = qs.filter(is_open=True)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kintsugi.accounts import access
 from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
+from kintsugi.cases import access as case_access
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import CaseNewForm, DetailsForm, InboxFilterForm
 from kintsugi.cases.models import Case, Category, Customer, EventKind, Status
@@ -111,7 +112,7 @@ def _case_context(user: User, case: Case, drafts: dict[str, str] | None = None) 
     )
     status = Status(case.status)
     history = selectors.customer_history(case)
-    visible_history = [other for other in history if access.can_view_case(user, other)]
+    visible_history = [other for other in history if case_access.can_view_case(user, other)]
     return {
         "case": case,
         "now": timezone.now(),
@@ -120,7 +121,7 @@ def _case_context(user: User, case: Case, drafts: dict[str, str] | None = None) 
         "identities": list(case.customer.identities.all()) if case.customer else [],
         "history": visible_history,
         "hidden_history": len(history) - len(visible_history),
-        "assignees": list(access.assignable_staff(user, case)) if user.is_supervisor_or_above else [],
+        "assignees": list(case_access.assignable_staff(user, case)) if user.is_supervisor_or_above else [],
         "details_form": details_form,
         "next_statuses": [s for s in SIMPLE_STATUSES if s in services.TRANSITIONS[status]],
         "can_acknowledge": status in {Status.NEW, Status.REOPENED},
@@ -138,7 +139,7 @@ def _render_case(request: StaffRequest, case: Case, *, partial: bool = False,
 @require_GET
 @staff_required
 def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
-    case = access.get_case_for(request.user, reference)
+    case = case_access.get_case_for(request.user, reference)
     return _render_case(request, case, partial=bool(request.htmx and request.htmx.target == "case-body"))
 
 
@@ -151,7 +152,7 @@ def _act(
     draft: dict[str, str] | None = None,
 ) -> HttpResponse:
     """Run one action on a case the user may see; report the outcome; answer with the fragment or a redirect."""
-    case = access.get_case_for(request.user, reference)
+    case = case_access.get_case_for(request.user, reference)
     drafts = None
     try:
         action(case)
@@ -162,7 +163,8 @@ def _act(
         messages.success(request, success(case))
     if request.htmx:
         # Re-read: a refused action may have touched the in-memory case before its transaction rolled back.
-        return _render_case(request, access.get_case_for(request.user, case.reference), partial=True, drafts=drafts)
+        fresh = case_access.get_case_for(request.user, case.reference)
+        return _render_case(request, fresh, partial=True, drafts=drafts)
     return redirect("case_detail", reference=case.reference)
 
 
@@ -179,7 +181,7 @@ def _assignee(request: StaffRequest, case: Case) -> User | None:
         return request.user
     if not raw:
         return None
-    chosen = access.assignable_staff(request.user, case).filter(pk=int(raw) if raw.isdigit() else 0).first()
+    chosen = case_access.assignable_staff(request.user, case).filter(pk=int(raw) if raw.isdigit() else 0).first()
     if chosen is None:
         raise services.InvalidInput(_("You cannot assign the case to this person."))
     return chosen
@@ -374,11 +376,11 @@ def customer_search(request: StaffRequest) -> HttpResponse:
 @staff_required
 def customer_detail(request: StaffRequest, pk: int) -> HttpResponse:
     user = request.user
-    customer = access.get_customer_for(user, pk)
+    customer = case_access.get_customer_for(user, pk)
     if customer.merged_into_id is not None:
         return redirect("customer_detail", pk=customer.merged_into_id)
     cases = list(
-        access.visible_cases(user).filter(customer=customer).select_related("location", "category")
+        case_access.visible_cases(user).filter(customer=customer).select_related("location", "category")
         .order_by("-created_at", "-id")
     )
     # Only a location-scoped viewer can miss some of the customer's cases; say how many, never which.
@@ -390,7 +392,7 @@ def customer_detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _merge_source(request: StaffRequest, pk: int) -> Customer:
-    customer = access.get_customer_for(request.user, pk)  # 404 first: a refusal must not reveal the customer
+    customer = case_access.get_customer_for(request.user, pk)  # 404 first: a refusal must not reveal the customer
     if not request.user.is_supervisor_or_above:
         raise PermissionDenied(_("Only supervisors can merge customers."))
     return customer
@@ -414,7 +416,7 @@ def customer_merge(request: StaffRequest, pk: int) -> HttpResponse:
 def customer_merge_confirm(request: StaffRequest, pk: int, target_pk: int) -> HttpResponse:
     """Both customers side by side; POST merges the first into the second and shows the survivor."""
     source = _merge_source(request, pk)
-    target = access.get_customer_for(request.user, target_pk)
+    target = case_access.get_customer_for(request.user, target_pk)
     if request.method == "POST":
         try:
             services.merge_customers(source, target, by=request.user)

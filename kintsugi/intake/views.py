@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kintsugi.accounts import access
 from kintsugi.accounts.views import StaffRequest, staff_required
+from kintsugi.cases import access
 from kintsugi.cases.services import ServiceError
 from kintsugi.intake import services
 from kintsugi.intake.models import Attachment, CaseAccessLink

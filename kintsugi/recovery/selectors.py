@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import User
+from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status, Timer, TimerKind, TimerState
 from kintsugi.recovery import builtin, rules
 from kintsugi.recovery.models import CasePlaybook, CategoryRecovery, Playbook, PlaybookStep, RecoverySettings
@@ -170,7 +171,7 @@ def follow_ups_due(user: User, *, now: datetime | None = None) -> list[Timer]:
     end_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return list(
         Timer.objects.filter(kind=TimerKind.FOLLOW_UP, state=TimerState.PENDING, due_at__lt=end_of_day,
-                             case__in=access.visible_cases(user))
+                             case__in=case_access.visible_cases(user))
         .select_related("case", "case__customer", "case__location", "case__assignee").order_by("due_at", "id")
     )
 
@@ -178,7 +179,7 @@ def follow_ups_due(user: User, *, now: datetime | None = None) -> list[Timer]:
 def follow_ups_unanswered(user: User) -> list[CaseEvent]:
     """The follow-ups sent on the user's cases that the customer has not answered yet, oldest first."""
     sent = CaseEvent.objects.filter(
-        kind=EventKind.FOLLOW_UP_SENT, case__in=access.visible_cases(user),
+        kind=EventKind.FOLLOW_UP_SENT, case__in=case_access.visible_cases(user),
         case__status__in=[Status.RESOLVED, Status.CLOSED],
     )
     return list(

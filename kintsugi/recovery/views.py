@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kintsugi.accounts import access
 from kintsugi.accounts.views import StaffRequest, staff_required
+from kintsugi.cases import access
 from kintsugi.cases.models import Case, CaseEvent, Category, EventKind
 from kintsugi.cases.services import ServiceError
 from kintsugi.cases.views import _act

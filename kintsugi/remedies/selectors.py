@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import User
+from kintsugi.cases import access
 from kintsugi.cases.models import Case, Category
 from kintsugi.remedies import policy, services
 from kintsugi.remedies.models import GIVEN_STATUSES, CustomerCost, Remedy, RemedyOption, RemedyStatus

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Role, User
+from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, EventKind, Status
 from kintsugi.cases.selectors import supervisors_for
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed, record_event, send_to_customer
@@ -48,7 +49,7 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _require_case(case: Case, by: User) -> None:
-    if not access.can_view_case(by, case):
+    if not case_access.can_view_case(by, case):
         raise NotAllowed(_("You do not have access to this case."))
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kintsugi.accounts import access
 from kintsugi.accounts.models import Role, User
 from kintsugi.accounts.views import StaffRequest, staff_required
+from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, Category
 from kintsugi.cases.services import InvalidInput, NotAllowed, ServiceError
 from kintsugi.remedies import policy, selectors, services
@@ -76,7 +77,7 @@ def _get_remedy(user: User, pk: int) -> Remedy:
     """The remedy if `user` may see its case; 404 otherwise."""
     remedy = Remedy.objects.select_related("case", "case__location", "case__organisation", "requested_by").filter(
         pk=pk).first()
-    if remedy is None or not access.can_view_case(user, remedy.case):
+    if remedy is None or not case_access.can_view_case(user, remedy.case):
         raise Http404("No such remedy")
     return remedy
 
@@ -101,7 +102,7 @@ def _run(request: StaffRequest, action: Callable[[], object], success: str | Non
 @require_POST
 @staff_required
 def remedy_propose(request: StaffRequest, reference: str) -> HttpResponse:
-    case = access.get_case_for(request.user, reference)
+    case = case_access.get_case_for(request.user, reference)
     post = request.POST
     currency = post.get("currency", "").upper()
     draft = {FORM_PREFIX + name: post.get(name, "")[:2000]
@@ -197,7 +198,7 @@ def _whole(text: str, what: str) -> int | None:
 @require_POST
 @staff_required
 def cost_record(request: StaffRequest, reference: str) -> HttpResponse:
-    case = access.get_case_for(request.user, reference)
+    case = case_access.get_case_for(request.user, reference)
     post = request.POST
     currency = post.get("cost_currency", "").upper()
     draft = {f"cost_{name}": post.get(f"cost_{name}", "")[:500]

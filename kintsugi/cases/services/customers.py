@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import Organisation, User
+from kintsugi.cases import access
 from kintsugi.cases.contacts import normalise_email, normalise_phone, phone_regions
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind, IdentityKind

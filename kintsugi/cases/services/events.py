@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import User
+from kintsugi.cases import access
 from kintsugi.cases.errors import NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import Case, CaseEvent

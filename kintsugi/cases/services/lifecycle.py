@@ -9,9 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import User
-from kintsugi.cases import sla
+from kintsugi.cases import access, sla
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import OPEN_STATUSES, Case, Category, EventKind, FailureType, Status

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import Role, User
+from kintsugi.cases import access
 from kintsugi.cases.models import Case, Category, EventKind
 from kintsugi.cases.services import InvalidInput, NotAllowed, send_to_customer
 from kintsugi.intake import services as intake

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from kintsugi.accounts import access
 from kintsugi.accounts.models import Organisation, User
+from kintsugi.cases import access
 from kintsugi.cases import services as cases
 from kintsugi.cases.models import Case, Category, EventKind
 from kintsugi.recovery import builtin, rules, selectors
