@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("kintsugi.accounts.urls")),
+    path("", include("kintsugi.comms.urls")),
     path("", include("kintsugi.cases.urls")),
     path("", include("kintsugi.recovery.urls")),
     path("", include("kintsugi.remedies.urls")),
