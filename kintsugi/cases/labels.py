@@ -1,17 +1,26 @@
 """The words for stored values, in the active language: severity words and the labels of stored choices.
 
-Used by the staff pages' template tags (kintsugi_ui), the forms and the timeline's sentences (cases.timeline).
+Used by the staff pages' template tags (kintsugi_ui), the forms and the timeline's sentences (cases.timeline). An app
+whose stored choices the pages name (kintsugi.comms: a message's delivery) adds them to CHOICES from its
+AppConfig.ready().
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
+from django.db.models import Choices
 from django.utils.translation import get_language, pgettext
 
 from kintsugi.cases.models import Channel, FailureType, Priority, Status
-from kintsugi.comms.models import DeliveryStatus
+from kintsugi.lib.registry import Registry
+
+# kind (label_of's argument) -> the stored choices it names.
+CHOICES: Registry[str, type[Choices]] = Registry("CHOICES")
+CHOICES.register("status", Status)
+CHOICES.register("priority", Priority)
+CHOICES.register("channel", Channel)
+CHOICES.register("failure_type", FailureType)
 
 
 def severity_words() -> dict[int, str]:
@@ -38,11 +47,9 @@ def severity_label(value: int | None) -> str:
 
 def label_of(value: str | None, kind: str) -> str:
     """The translated label of a stored choice value: {{ case.status|label_of:"status" }}."""
-    choices: dict[str, Any] = {
-        "status": Status, "priority": Priority, "channel": Channel, "failure_type": FailureType,
-        "delivery": DeliveryStatus,
-    }
-    enum = choices[kind]
+    enum = CHOICES.get(kind)
+    if enum is None:
+        raise KeyError(kind)
     try:
         return str(enum(value).label)
     except ValueError:

@@ -1,11 +1,10 @@
-"""The case timeline in words: each event as a sentence for staff (describe_event), each notification as one
-sentence (notification_text), and the customer's reading of the events other apps add (CUSTOMER_DESCRIBERS,
-read by intake.wording).
+"""The case timeline in words: each event as a sentence for staff (describe_event), and the customer's reading of
+the events other apps add (CUSTOMER_DESCRIBERS, read by intake.wording). Notifications are worded by
+kintsugi.comms.wording.
 
-Every sentence is built here from an event's or notification's kind and data, in the reader's active language,
-so nothing stored in the database carries translated text. Cases describes its own kinds; an app that adds
-event or notification kinds (recovery, remedies) registers how they read into the registries below from its
-AppConfig.ready().
+Every sentence is built here from an event's kind and data, in the reader's active language, so nothing stored in
+the database carries translated text. Cases describes its own kinds; an app that adds event kinds (recovery,
+remedies) registers how they read into the registries below from its AppConfig.ready().
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from kintsugi.cases.labels import label_of, severity_label
 from kintsugi.cases.models import CaseEvent, EventKind
-from kintsugi.comms.models import Notification
 from kintsugi.lib.registry import Registry
 
 
@@ -46,7 +44,6 @@ class CustomerEntry:
 
 # kind -> function giving the entry or sentence in the reader's language; filled from the apps' AppConfig.ready().
 EVENT_DESCRIBERS: Registry[str, Callable[[CaseEvent], TimelineEntry]] = Registry("EVENT_DESCRIBERS")
-NOTIFICATION_TEXTS: Registry[str, Callable[[Notification], str]] = Registry("NOTIFICATION_TEXTS")
 # The customer's side (intake.wording.customer_entry): a registered kind is shown when its event is visible.
 CUSTOMER_DESCRIBERS: Registry[str, Callable[[CaseEvent], CustomerEntry | None]] = Registry("CUSTOMER_DESCRIBERS")
 
@@ -54,7 +51,8 @@ CUSTOMER_DESCRIBERS: Registry[str, Callable[[CaseEvent], CustomerEntry | None]] 
 # --------------------------------------------------------------------------------------------- events
 
 
-def _target_label(target: str) -> str:
+def target_label(target: str) -> str:
+    """The SLA target's name in the reader's language: first response or resolution."""
     return _("first response") if target == "first_response" else _("resolution")
 
 
@@ -140,10 +138,10 @@ def describe_event(
         ]
         return TimelineEntry(event, title, "alert", details=details)
     if kind == EventKind.SLA_WARNING:
-        target = _target_label(str(data.get("target") or ""))
+        target = target_label(str(data.get("target") or ""))
         return TimelineEntry(event, _("The %(target)s target is getting close.") % {"target": target}, "warning")
     if kind == EventKind.SLA_BREACH:
-        target = _target_label(str(data.get("target") or ""))
+        target = target_label(str(data.get("target") or ""))
         return TimelineEntry(event, _("The %(target)s target was missed.") % {"target": target}, "alert")
     if kind == EventKind.UPDATED:
         details = []
@@ -176,40 +174,3 @@ def describe_event(
             event, _("%(actor)s merged the customer record “%(source)s” into “%(target)s”.") % merged, "change"
         )
     return TimelineEntry(event, str(EventKind(kind).label) if kind in EventKind.values else kind, "change")
-
-
-# --------------------------------------------------------------------------------------------- notifications
-
-
-def notification_text(notification: Notification) -> str:
-    """The notification as one sentence in the viewer's language, built from its kind and data."""
-    text = NOTIFICATION_TEXTS.get(notification.kind)
-    if text is not None:
-        return text(notification)
-    data = notification.data or {}
-    reference = notification.case.reference if notification.case is not None else ""
-    names = {"reference": reference}
-    kind = notification.kind
-    if kind == "assigned":
-        return _("%(by)s assigned case %(reference)s to you.") % {**names, "by": data.get("by") or _("Someone")}
-    if kind == "sla_warning":
-        return _("Case %(reference)s is getting close to its %(target)s target.") % {
-            **names, "target": _target_label(str(data.get("target") or "")),
-        }
-    if kind == "sla_breach":
-        return _("Case %(reference)s missed its %(target)s target.") % {
-            **names, "target": _target_label(str(data.get("target") or "")),
-        }
-    if kind == "escalated":
-        if data.get("reason") == "repeat_failure":
-            return _("Case %(reference)s is a repeat failure for this customer.") % names
-        if str(data.get("reason") or "").endswith("_breach"):
-            return _("Case %(reference)s was escalated after missing a target.") % names
-        return _("Case %(reference)s was escalated.") % names
-    if kind == "customer_replied":
-        return _("The customer replied on case %(reference)s.") % names
-    if kind == "reopened":
-        return _("Case %(reference)s was reopened.") % names
-    if kind == "delivery_failed":
-        return _("A message on case %(reference)s could not be delivered.") % names
-    return _("Update on case %(reference)s.") % names

@@ -26,9 +26,9 @@ from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import access as case_access
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import CaseNewForm, DetailsForm, InboxFilterForm
+from kintsugi.cases.hooks import outbox
 from kintsugi.cases.models import Case, Category, Customer, EventKind, Status
 from kintsugi.cases.templatetags.kintsugi_ui import describe_event, label_of
-from kintsugi.comms.models import Message
 
 INBOX_TABS = (
     ("open", gettext_lazy("All open")),
@@ -104,7 +104,7 @@ def _case_context(user: User, case: Case, drafts: dict[str, str] | None = None) 
     message_ids = [
         int(e.data["message_id"]) for e in events if e.kind == EventKind.MESSAGE_OUT and e.data.get("message_id")
     ]
-    deliveries = dict(Message.objects.filter(pk__in=message_ids).values_list("id", "status")) if message_ids else {}
+    deliveries = outbox().delivery_states(message_ids) if message_ids else {}
     labels = {c.pk: c.label() for c in categories}
     details_form = DetailsForm(
         initial={"category": case.category_id, "severity": case.severity, "failure_type": case.failure_type},

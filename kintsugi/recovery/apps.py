@@ -13,8 +13,9 @@ class RecoveryConfig(AppConfig):
 
         register(RecoveryExtension())
         from kintsugi.cases.models import EventKind
-        from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, EVENT_DESCRIBERS, NOTIFICATION_TEXTS
+        from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, EVENT_DESCRIBERS
         from kintsugi.comms.models import NotificationKind
+        from kintsugi.comms.wording import NOTIFICATION_TEXTS
         from kintsugi.recovery import describe
 
         # How recovery's events read on the staff timeline.

@@ -9,8 +9,9 @@ class RemediesConfig(AppConfig):
 
     def ready(self) -> None:
         from kintsugi.cases.models import EventKind
-        from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, EVENT_DESCRIBERS, NOTIFICATION_TEXTS
+        from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS, EVENT_DESCRIBERS
         from kintsugi.comms.models import NotificationKind
+        from kintsugi.comms.wording import NOTIFICATION_TEXTS
         from kintsugi.remedies import wording
 
         # How remedies read on the staff timeline, in the bell, and on the customer's status page.

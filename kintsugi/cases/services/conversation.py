@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kintsugi.accounts.models import User
 from kintsugi.cases.errors import InvalidInput, InvalidTransition
+from kintsugi.cases.hooks import outbox
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
-from kintsugi.cases.services.events import MAX_MESSAGE, now, record, require_view, save
+from kintsugi.cases.services.events import MAX_MESSAGE, notify, now, record, require_view, save
 from kintsugi.cases.services.lifecycle import set_status
 from kintsugi.cases.services.timers import SLA_FIELDS, reschedule
-from kintsugi.comms.notifications import notify
-from kintsugi.comms.services import queue_outbound, record_inbound
 
 
 @transaction.atomic
@@ -54,7 +53,7 @@ def send_to_customer(
         raise InvalidInput(_("The reply is too long (at most %(max)d characters).") % {"max": MAX_MESSAGE})
     if case.status == Status.CLOSED and kind != EventKind.FOLLOW_UP_SENT:
         raise InvalidTransition(_("This case is closed; reopen it to write to the customer."))
-    message = queue_outbound(case, body, by=by, at=at)
+    message = outbox().send(case, body, by=by, at=at)
     fields: list[str] = []
     if case.first_response_at is None:
         case.first_response_at = at
@@ -91,7 +90,7 @@ def receive_message(case: Case, body: str, *, at: datetime | None = None, channe
         raise InvalidInput(_("The message is empty."))
     if len(body) > MAX_MESSAGE:
         raise InvalidInput(_("The message is too long (at most %(max)d characters).") % {"max": MAX_MESSAGE})
-    message = record_inbound(case, body, channel=channel or case.channel, at=at)
+    message = outbox().receive(case, body, channel=channel or case.channel, at=at)
     record(case, EventKind.MESSAGE_IN, by=None, at=at, body=body, visible=True,
            data={"message_id": message.pk, "channel": message.channel})
     if case.status == Status.AWAITING_CUSTOMER:

@@ -1,7 +1,9 @@
-"""Writing to a case's timeline: every service appends its CaseEvent through `record`."""
+"""Writing to a case's timeline: every service appends its CaseEvent through `record`, and tells staff through
+`notify` (the outbox of kintsugi.cases.hooks)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kintsugi.accounts.models import User
 from kintsugi.cases import access
 from kintsugi.cases.errors import NotAllowed
-from kintsugi.cases.hooks import extensions
+from kintsugi.cases.hooks import extensions, outbox
 from kintsugi.cases.models import Case, CaseEvent
 
 MAX_MESSAGE = 5_000
@@ -75,3 +77,15 @@ def record_event(
     case.updated_at = at
     Case.objects.filter(pk=case.pk).update(updated_at=at)
     return record(case, kind, by=by, at=at, body=body, visible=visible, data=data)
+
+
+def notify(
+    recipients: Sequence[User | int],
+    kind: str,
+    case: Case,
+    *,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Tell these staff members (users or user ids, each told once) something of `kind` about the case."""
+    outbox().notify(recipients, kind, case, at=at, data=data)

@@ -15,9 +15,8 @@ from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import OPEN_STATUSES, Case, Category, EventKind, FailureType, Status
 from kintsugi.cases.selectors import calendar_for
-from kintsugi.cases.services.events import now, record, require_view, save
+from kintsugi.cases.services.events import notify, now, record, require_view, save
 from kintsugi.cases.services.timers import SLA_FIELDS, escalate_now, reschedule, resolution_clock
-from kintsugi.comms.notifications import notify
 
 # Which statuses a case may move to from each status. Resolve, reopen and close have their own services.
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -24,8 +24,7 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, supervisors_for
 from kintsugi.cases.services import events
-from kintsugi.cases.services.events import record, save
-from kintsugi.comms.notifications import notify
+from kintsugi.cases.services.events import notify, record, save
 
 log = logging.getLogger("kintsugi.timers")
 

@@ -1,15 +1,12 @@
-"""Presentation helpers for the staff pages: badges, SLA states, relative times, the top bar, and the tags over
-the timeline's and notifications' sentences (built in kintsugi.cases.timeline).
-
-Every sentence is built from an event's or notification's kind and data, in the viewer's active language, so
-nothing stored in the database carries translated text.
+"""Presentation helpers for the staff pages: badges, SLA states, relative times, the top bar's initials, and the
+labels of stored values. The bell and the notifications' sentences are kintsugi.comms's (comms_ui).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import template
 from django.template.loader import get_template
@@ -21,13 +18,11 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from kintsugi.accounts.models import User
-from kintsugi.cases import timeline
 from kintsugi.cases.labels import label_of as label_of
 from kintsugi.cases.labels import severity_label as severity_label
 from kintsugi.cases.labels import severity_words as severity_words
 from kintsugi.cases.models import Case
 from kintsugi.cases.timeline import describe_event as describe_event  # cases.views reads it from here
-from kintsugi.comms.models import Notification
 from kintsugi.lib.i18n import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -151,23 +146,6 @@ def initials_of(name: str) -> str:
     parts = name.strip().split()
     letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
     return letters.upper()
-
-
-@register.simple_tag
-def unread_notifications(user: Any) -> int:
-    """Unread notifications of `user`, counted up to BADGE_CAP + 1 so the query stays bounded."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True)[: BADGE_CAP + 1].count()
-
-
-# --------------------------------------------------------------------------------------------- timeline
-
-
-@register.filter
-def notification_text(notification: Notification) -> str:
-    """The notification as one sentence in the viewer's language (kintsugi.cases.timeline)."""
-    return timeline.notification_text(notification)
 
 
 @register.filter

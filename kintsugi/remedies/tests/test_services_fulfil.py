@@ -12,8 +12,9 @@ from conftest import MONDAY_10AM
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed
-from kintsugi.cases.timeline import describe_event, notification_text
+from kintsugi.cases.timeline import describe_event
 from kintsugi.comms.models import Message, Notification
+from kintsugi.comms.wording import notification_text
 from kintsugi.intake.services import issue_link
 from kintsugi.intake.wording import customer_entry
 from kintsugi.remedies import services

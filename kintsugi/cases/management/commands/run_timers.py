@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from kintsugi.cases.hooks import outbox
 from kintsugi.cases.services import run_due_timers
-from kintsugi.comms.services import requeue_due_messages
 
 log = logging.getLogger("kintsugi.timers")
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 fired = run_due_timers()
-                requeued = requeue_due_messages()
+                requeued = outbox().requeue_due()
                 if fired or requeued:
                     log.info("timers fired=%d messages requeued=%d", fired, requeued)
             except Exception:  # keep the loop alive; the next tick retries
