@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from kintsugi.comms.transports import SendError
+from kintsugi.comms.transports.base import SendError
 
 if TYPE_CHECKING:
     from kintsugi.comms.models import Message
