@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kintsugi.cases import selectors
@@ -29,8 +30,6 @@ from kintsugi.lib.timeutil import due_phrase
 
 def _expectation(case: Case) -> tuple[str, str]:
     """(what to expect next, when) in the active language: the first answer, the resolution, or why it waits."""
-    from django.utils.translation import gettext as _
-
     now = timezone.now()
     tz = ZoneInfo(case.location.timezone)
     if case.status == Status.AWAITING_CUSTOMER:

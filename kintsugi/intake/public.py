@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from kintsugi.cases.triage import LANGUAGES
 from kintsugi.lib.i18n import LANGUAGE_NAMES, normalise_language
@@ -80,8 +81,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: on public pages a friendly page in the customer's language (their form was kept by
     the browser: going back and sending again works); elsewhere Django's own page."""
     if not request.path.startswith(PUBLIC_PREFIXES):
-        from django.views.csrf import csrf_failure as django_csrf_failure
-
         return django_csrf_failure(request, reason)
     language = _language_in_path(request.path) or browser_language(request)
     return render_public(request, "intake/csrf_failed.html", {"back_url": request.path}, language=language,

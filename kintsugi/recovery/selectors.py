@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from kintsugi.accounts import access
-from kintsugi.accounts.models import User
+from kintsugi.accounts.models import Role, User
 from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, CaseEvent, EventKind, Status, Timer, TimerKind, TimerState
 from kintsugi.recovery import builtin, rules
@@ -73,8 +73,6 @@ def first_due_minutes(organisation_id: int, category_id: int | None) -> int | No
 
 def can_edit_playbooks(user: User) -> bool:
     """CX managers and administrators shape the playbooks; everyone else may read them."""
-    from kintsugi.accounts.models import Role
-
     return access.is_staff_member(user) and user.role in {Role.CX_MANAGER, Role.ADMIN}
 
 
