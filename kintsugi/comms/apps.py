@@ -8,11 +8,6 @@ class CommsConfig(AppConfig):
     verbose_name = _("Messages and notifications")
 
     def ready(self) -> None:
-        from kintsugi.cases.hooks import set_outbox
-        from kintsugi.cases.labels import CHOICES
-        from kintsugi.comms.models import DeliveryStatus
-        from kintsugi.comms.outbox import CommsOutbox
+        from kintsugi.comms import registrations
 
-        # The core reaches staff and customers through this app, and its pages name a message's delivery.
-        set_outbox(CommsOutbox())
-        CHOICES.register("delivery", DeliveryStatus)
+        registrations.register()
