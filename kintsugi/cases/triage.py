@@ -48,7 +48,7 @@ def _model() -> Any:
             if _identifier is None:
                 # Imported here, not at the top: it brings numpy (~125 ms), paid only by a process that detects a
                 # language (wsgi.py warms it up), not by every command that imports the case services.
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415
 
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 identifier.set_languages(list(LANGUAGES))
