@@ -1,82 +1,44 @@
-"""Table-driven tests for the pure SLA arithmetic in ``kintsugi.cases.sla``.
+"""Table-driven tests for the working-time arithmetic under the SLA (``kintsugi.cases.sla``, over
+``kintsugi.accounts.workhours``): adding and counting working time, opening hours, calendars from their config.
 
-No Django needed: ``pytest kintsugi/cases/tests/test_sla.py -p no:django``.
-
-Expected instants are worked out by hand and written either in a fixed UTC+7 offset built here
-(``ict``; Vietnam and Thailand have no DST) or directly in UTC (``utc``, for Europe/Berlin), so they
-never depend on the zoneinfo handling under test. Dates used (2025): Mon 3 Mar .. Sun 9 Mar,
-Berlin DST starts Sun 30 Mar and ends Sun 26 Oct.
+The calendars and the hand-worked instants are shared with test_sla_clocks (sla_calendars.py).
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kintsugi.cases.sla import (
-    Clock,
     WorkingCalendar,
     add_working_time,
-    due_at,
-    pause_clock,
-    remaining_seconds,
-    resume_clock,
-    start_clock,
     working_seconds_between,
 )
-
-H = 3600.0
-M = 60.0
-ICT = timezone(timedelta(hours=7), "ICT")  # fixed UTC+7, independent of the zoneinfo database
-
-
-def ict(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
-    """A 2025 wall-clock time at UTC+7 (Ho Chi Minh City / Bangkok)."""
-    return datetime(2025, month, day, hour, minute, second, micro, tzinfo=ICT)
-
-
-def utc(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(2025, month, day, hour, minute, tzinfo=UTC)
-
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-OFFICE_CFG: dict[str, list[list[str]]] = {d: [["08:00", "17:00"]] for d in WEEKDAYS}  # 9 h/day
-LUNCH_CFG: dict[str, list[list[str]]] = {d: [["08:00", "12:00"], ["13:00", "17:00"]] for d in WEEKDAYS}
-SHOP_CFG: dict[str, list[list[str]]] = {d: [["09:00", "18:00"]] for d in (*WEEKDAYS, "sat")}
-NIGHT_CFG: dict[str, list[list[str]]] = {d: [["18:00", "02:00"]] for d in ALL_DAYS}
-BERLIN_CFG: dict[str, list[list[str]]] = {d: [["09:00", "17:00"]] for d in WEEKDAYS}  # 8 h/day
-
-SINGLE_HOLIDAY = ["2025-09-02"]  # National Day (Tue)
-CONSECUTIVE_HOLIDAYS = ["2025-04-30", "2025-05-01"]  # Reunification Day + Labour Day (Wed, Thu)
-TET_HOLIDAYS = [f"2025-01-{d}" for d in range(27, 32)]  # Mon 27 .. Fri 31 Jan: with the weekends 25 Jan-2 Feb
-NIGHT_HOLIDAY = ["2025-03-05"]  # Wed
-
-OFFICE = WorkingCalendar.from_config("Asia/Ho_Chi_Minh", OFFICE_CFG)
-LUNCH = WorkingCalendar.from_config("Asia/Ho_Chi_Minh", LUNCH_CFG)
-HOLIDAYS = WorkingCalendar.from_config(
-    "Asia/Ho_Chi_Minh", OFFICE_CFG, [*SINGLE_HOLIDAY, *CONSECUTIVE_HOLIDAYS, *TET_HOLIDAYS]
+from kintsugi.cases.tests.sla_calendars import (
+    ALL_DAYS,
+    ALWAYS,
+    BERLIN,
+    BERLIN_CFG,
+    BERLIN_SUNDAYS,
+    HOLIDAYS,
+    LUNCH,
+    LUNCH_CFG,
+    NIGHT,
+    NIGHT_CFG,
+    OFFICE,
+    OFFICE_CFG,
+    OVERLAPPING,
+    SHOP,
+    TET_HOLIDAYS,
+    H,
+    M,
+    ict,
+    utc,
 )
-SHOP = WorkingCalendar.from_config("Asia/Bangkok", SHOP_CFG)
-NIGHT = WorkingCalendar.from_config("Asia/Bangkok", NIGHT_CFG, NIGHT_HOLIDAY)
-BERLIN = WorkingCalendar.from_config("Europe/Berlin", BERLIN_CFG)
-ALWAYS = WorkingCalendar.from_config("Asia/Bangkok", None, ["2025-03-08"], always_open=True)
-OVERLAPPING = WorkingCalendar.from_config(
-    "Asia/Ho_Chi_Minh",
-    {
-        "mon": [["08:00", "17:00"], ["12:00", "20:00"]],
-        "sat": [["18:00", "02:00"]],
-        "sun": [["00:00", "08:00"]],
-    },
-)
-BERLIN_SUNDAYS = WorkingCalendar.from_config("Europe/Berlin", {"sun": [["00:00", "00:00"]]})
-
 
 # --------------------------------------------------------------------------- add_working_time
 
@@ -345,118 +307,7 @@ def test_always_open_counts_for_a_year_ahead() -> None:
     assert ALWAYS.open_until(ict(3, 8, 3)) == ict(3, 8, 3) + timedelta(days=366)
 
 
-# --------------------------------------------------------------------------- clocks: pause, resume, warn
-
-
-def test_pause_over_weekend_consumes_nothing() -> None:
-    clock = start_clock(ict(3, 7, 15), 4 * H)  # Fri 15:00, 2 h left on Friday
-    assert due_at(clock, OFFICE) == ict(3, 10, 10)
-    paused = pause_clock(clock, ict(3, 8, 10), OFFICE)  # Sat
-    assert paused.consumed_seconds == 2 * H
-    assert paused.running_since is None
-    assert due_at(paused, OFFICE) is None
-    assert remaining_seconds(paused, ict(3, 20), OFFICE) == 2 * H  # frozen while paused
-    resumed = resume_clock(paused, ict(3, 9, 20))  # Sun evening
-    assert due_at(resumed, OFFICE) == ict(3, 10, 10)  # same as never paused
-
-
-def test_pause_during_working_hours_moves_the_deadline() -> None:
-    clock = start_clock(ict(3, 7, 15), 4 * H)
-    paused = pause_clock(clock, ict(3, 7, 16), OFFICE)  # awaiting customer after 1 h
-    assert paused.consumed_seconds == 1 * H
-    resumed = resume_clock(paused, ict(3, 10, 9))  # customer answers Mon 09:00
-    assert remaining_seconds(resumed, ict(3, 10, 9), OFFICE) == 3 * H
-    assert due_at(resumed, OFFICE) == ict(3, 10, 12)
-
-
-def test_several_runs_accumulate() -> None:
-    clock = start_clock(ict(3, 3, 8), 4 * H)
-    clock = pause_clock(clock, ict(3, 3, 10), OFFICE)
-    clock = resume_clock(clock, ict(3, 3, 13))
-    clock = pause_clock(clock, ict(3, 3, 14), OFFICE)
-    assert clock == Clock(target_seconds=4 * H, consumed_seconds=3 * H, running_since=None)
-    clock = resume_clock(clock, ict(3, 3, 20))  # resumed after closing: counting restarts Tue 08:00
-    assert due_at(clock, OFFICE) == ict(3, 4, 9)
-
-
-def test_pause_and_resume_are_idempotent() -> None:
-    running = start_clock(ict(3, 3, 8), 4 * H)
-    assert resume_clock(running, ict(3, 3, 9)) == running
-    paused = pause_clock(running, ict(3, 3, 9), OFFICE)
-    assert pause_clock(paused, ict(3, 3, 12), OFFICE) == paused
-
-
-@pytest.mark.parametrize(
-    ("now", "expected"),
-    [
-        pytest.param(ict(3, 3, 8, 15), 45 * M, id="in-time"),
-        pytest.param(ict(3, 3, 9), 0.0, id="exactly-due"),
-        pytest.param(ict(3, 3, 10), -1 * H, id="breached-by-an-hour"),
-        pytest.param(ict(3, 4, 9), -9 * H, id="breached-next-day"),
-        pytest.param(ict(3, 3, 7), 1 * H, id="now-before-start"),
-    ],
-)
-def test_remaining_seconds(now: datetime, expected: float) -> None:
-    clock = start_clock(ict(3, 3, 8), 1 * H)
-    assert remaining_seconds(clock, now, OFFICE) == expected
-
-
-def test_remaining_does_not_shrink_over_the_weekend() -> None:
-    clock = start_clock(ict(3, 7, 16, 30), 1 * H)
-    assert remaining_seconds(clock, ict(3, 9, 12), OFFICE) == 30 * M
-    assert remaining_seconds(clock, ict(3, 10, 8, 45), OFFICE) == -15 * M
-
-
-WARNING_CASES = [
-    pytest.param(OFFICE, ict(3, 3, 8), 8 * H, ict(3, 3, 14), ict(3, 3, 16), id="office"),
-    pytest.param(LUNCH, ict(3, 3, 8), 8 * H, ict(3, 3, 15), ict(3, 3, 17), id="lunch"),
-    pytest.param(OFFICE, ict(3, 7, 14), 4 * H, ict(3, 7, 17), ict(3, 10, 9), id="warn-at-friday-close"),
-    pytest.param(NIGHT, ict(3, 3, 18), 4 * H, ict(3, 3, 21), ict(3, 3, 22), id="overnight"),
-    pytest.param(HOLIDAYS, ict(1, 24, 16), 2 * H, ict(2, 3, 8, 30), ict(2, 3, 9), id="tet"),
-    pytest.param(BERLIN, utc(3, 28, 14), 8 * H, utc(3, 31, 11), utc(3, 31, 13), id="berlin-dst"),
-]
-
-
-@pytest.mark.parametrize(("cal", "start", "target", "warn", "breach"), WARNING_CASES)
-def test_warning_at_three_quarters(
-    cal: WorkingCalendar, start: datetime, target: float, warn: datetime, breach: datetime
-) -> None:
-    clock = start_clock(start, target)
-    assert due_at(clock, cal, 0.75) == warn
-    assert due_at(clock, cal) == breach
-
-
-def test_warning_after_a_pause() -> None:
-    clock = start_clock(ict(3, 3, 8), 4 * H)
-    clock = resume_clock(pause_clock(clock, ict(3, 3, 9), OFFICE), ict(3, 4, 8))
-    assert due_at(clock, OFFICE, 0.75) == ict(3, 4, 10)
-    assert due_at(clock, OFFICE) == ict(3, 4, 11)
-
-
-def test_warning_already_passed_before_pause_is_due_at_resume() -> None:
-    clock = start_clock(ict(3, 3, 8), 4 * H)
-    clock = resume_clock(pause_clock(clock, ict(3, 3, 11, 30), OFFICE), ict(3, 4, 8))  # 3.5 h used
-    assert due_at(clock, OFFICE, 0.75) == ict(3, 4, 8)
-    assert due_at(clock, OFFICE) == ict(3, 4, 8, 30)
-
-
-def test_zero_target_clock() -> None:
-    clock = start_clock(ict(3, 3, 19), 0.0)
-    assert due_at(clock, OFFICE) == ict(3, 4, 8)
-    assert remaining_seconds(clock, ict(3, 4, 9), OFFICE) == -1 * H
-
-
-def test_clock_normalises_to_utc() -> None:
-    clock = start_clock(ict(3, 3, 8), 60)
-    assert clock.running_since == utc(3, 3, 1)
-    assert clock.running_since is not None
-    assert clock.running_since.tzinfo is UTC
-    due = due_at(clock, OFFICE)
-    assert due is not None
-    assert due.tzinfo is UTC
-
-
-# --------------------------------------------------------------------------- from_config and validation
+# --------------------------------------------------------------------------- from_config and calendars never open
 
 
 def test_from_config_builds_the_expected_calendar() -> None:
@@ -500,47 +351,6 @@ FROM_CONFIG_ERRORS = [
 def test_from_config_rejects_bad_input(tz_name: str, weekly: object, holidays: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         WorkingCalendar.from_config(tz_name, weekly, holidays)  # type: ignore[arg-type]
-
-
-NAIVE = datetime(2025, 3, 3, 9)  # noqa: DTZ001 - deliberately naive
-AWARE = ict(3, 3, 9)
-
-NAIVE_CALLS = [
-    pytest.param(lambda: add_working_time(NAIVE, H, OFFICE), id="add_working_time"),
-    pytest.param(lambda: working_seconds_between(NAIVE, AWARE, OFFICE), id="between-start"),
-    pytest.param(lambda: working_seconds_between(AWARE, NAIVE, OFFICE), id="between-end"),
-    pytest.param(lambda: OFFICE.is_open(NAIVE), id="is_open"),
-    pytest.param(lambda: OFFICE.next_open(NAIVE), id="next_open"),
-    pytest.param(lambda: ALWAYS.next_open(NAIVE), id="next_open-always-open"),
-    pytest.param(lambda: start_clock(NAIVE, H), id="start_clock"),
-    pytest.param(lambda: pause_clock(start_clock(AWARE, H), NAIVE, OFFICE), id="pause_clock"),
-    pytest.param(lambda: resume_clock(Clock(H), NAIVE), id="resume_clock"),
-    pytest.param(lambda: remaining_seconds(start_clock(AWARE, H), NAIVE, OFFICE), id="remaining_seconds"),
-    pytest.param(lambda: Clock(H, running_since=NAIVE), id="Clock"),
-]
-
-
-@pytest.mark.parametrize("call", NAIVE_CALLS)
-def test_naive_datetimes_are_rejected(call: object) -> None:
-    assert callable(call)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        call()
-
-
-BAD_NUMBERS = [
-    pytest.param(lambda: add_working_time(AWARE, -1, OFFICE), id="negative-seconds"),
-    pytest.param(lambda: add_working_time(AWARE, math.nan, OFFICE), id="nan-seconds"),
-    pytest.param(lambda: add_working_time(AWARE, math.inf, ALWAYS), id="infinite-seconds"),
-    pytest.param(lambda: start_clock(AWARE, -60), id="negative-target"),
-    pytest.param(lambda: due_at(start_clock(AWARE, H), OFFICE, -0.5), id="negative-fraction"),
-]
-
-
-@pytest.mark.parametrize("call", BAD_NUMBERS)
-def test_bad_numbers_are_rejected(call: object) -> None:
-    assert callable(call)
-    with pytest.raises(ValueError, match=">= 0"):
-        call()
 
 
 MONDAYS_2025_TO_2027 = [date(2024, 12, 30) + timedelta(weeks=w) for w in range(3 * 53)]
