@@ -24,7 +24,7 @@ from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import access
 from kintsugi.cases.models import Case, CaseEvent, Category, EventKind
 from kintsugi.cases.services import ServiceError
-from kintsugi.cases.views import _act
+from kintsugi.cases.views.case import act
 from kintsugi.intake import limits
 from kintsugi.intake.public import not_found, too_many
 from kintsugi.intake.services import link_for_token, status_path
@@ -143,7 +143,7 @@ def playbook_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @staff_required
 def case_tick_step(request: StaffRequest, reference: str, code: str) -> HttpResponse:
     note = request.POST.get("note", "")
-    return _act(request, reference, lambda case: services.tick_step(case, code, by=request.user, note=note),
+    return act(request, reference, lambda case: services.tick_step(case, code, by=request.user, note=note),
                 lambda case: _("The step is marked done."))
 
 

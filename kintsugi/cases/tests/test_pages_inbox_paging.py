@@ -15,10 +15,11 @@ from django.utils import translation
 
 from conftest import MONDAY_10AM, login, query_plan
 from kintsugi.accounts.models import Organisation, Touchpoint, User
-from kintsugi.cases import selectors, services, views
+from kintsugi.cases import selectors, services
 from kintsugi.cases.models import Case, Category, Channel, Customer, SlaPolicy
 from kintsugi.cases.templatetags.kintsugi_ui import severity_badge, severity_label
 from kintsugi.cases.tests.inbox_cases import listed, open_web
+from kintsugi.cases.views import inbox_page
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 from kintsugi.recovery.testing import complete_steps
 
@@ -74,7 +75,7 @@ def test_closed_view_pages_newest_first(supervisor: User, agent: User, seven: li
 def test_next_page_link_carries_the_view_and_filters(
     client: Client, supervisor: User, seven: list[Case], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(inbox_page, "PAGE_SIZE", 3)
     login(client, supervisor)
     first = client.get("/cases/", {"view": "unassigned", "severity": "3"})
     assert listed(first) == [c.reference for c in seven[:3]]
@@ -209,10 +210,10 @@ def test_a_user_outside_any_organisation_gets_an_empty_page(db: Any) -> None:
 def test_the_first_page_shows_25_cases_and_links_to_the_next(
     client: Client, supervisor: User, org: Organisation, front_desk: Touchpoint, policy: SlaPolicy
 ) -> None:
-    cases = [open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=i)) for i in range(views.PAGE_SIZE + 1)]
+    cases = [open_web(org, front_desk, MONDAY_10AM + timedelta(minutes=i)) for i in range(inbox_page.PAGE_SIZE + 1)]
     login(client, supervisor)
     response = client.get("/cases/")
-    assert listed(response) == [c.reference for c in cases[: views.PAGE_SIZE]]
+    assert listed(response) == [c.reference for c in cases[: inbox_page.PAGE_SIZE]]
     assert 'rel="next"' in response.content.decode()
 
 

@@ -1,0 +1,67 @@
+"""The inbox: the open cases most urgent first, by view (tab) and filters, a page at a time."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from kintsugi.accounts.views import StaffRequest, staff_required
+from kintsugi.cases import selectors
+from kintsugi.cases.forms import InboxFilterForm
+
+INBOX_TABS = (
+    ("open", gettext_lazy("All open")),
+    ("mine", gettext_lazy("Mine")),
+    ("team", gettext_lazy("My team")),
+    ("unassigned", gettext_lazy("Unassigned")),
+    ("breaching", gettext_lazy("Breaching soon")),
+    ("closed", gettext_lazy("Resolved & closed")),
+)
+DEFAULT_VIEW = "open"
+# The first paint of the inbox: 25 rows keep the page small and fast; "Next page" follows the cursor.
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("inbox")
+
+
+@require_GET
+@staff_required
+def inbox(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    view = request.GET.get("view") or DEFAULT_VIEW
+    if view not in selectors.INBOX_VIEWS:
+        view = DEFAULT_VIEW
+    locations, categories = selectors.inbox_filter_choices(user)
+    bound = {name: request.GET[name] for name in InboxFilterForm.base_fields if name in request.GET}
+    form = InboxFilterForm(bound, locations=locations, categories=categories)
+    filters = form.filters()
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.inbox_page(user, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
+    except ValueError:
+        messages.warning(request, _("That page link is no longer valid, so here is the first page."))
+        cursor = None
+        page = selectors.inbox_page(user, view=view, filters=filters, cursor=None, limit=PAGE_SIZE)
+    counts = selectors.inbox_counts(user)
+    # A filter change swaps the results (and, out of band, the tabs, whose links carry the filters).
+    partial = bool(request.htmx and request.htmx.target == "inbox-results")
+    context = {
+        "nav": "inbox",
+        "view": view,
+        "tabs": [(key, label, counts.get(key)) for key, label in INBOX_TABS],
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "cursor": cursor,
+        "now": timezone.now(),
+        "show_location": len(locations) > 1,
+        "oob": partial,
+    }
+    return render(request, "cases/inbox.html#results" if partial else "cases/inbox.html", context)
