@@ -17,7 +17,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run        set up, then serve on http://127.0.0.1:$${PORT:-8000}/ with the worker and timers"
 	@echo "make test       lint, types, translations, tests on SQLite (+ browser journeys) and PostgreSQL"
-	@echo "make lint       ruff and mypy only"
+	@echo "make lint       ruff, mypy, the layering (lint-imports) and the module size check only"
 	@echo "make messages   update the vi and th catalogues from the source"
 	@echo "make lock       regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make bench      run bench/run.py"
@@ -33,6 +33,10 @@ test:
 	$(BIN)/ruff check .
 	@echo "==> mypy"
 	$(BIN)/mypy .
+	@echo "==> layering (import-linter)"
+	$(BIN)/lint-imports
+	@echo "==> module size"
+	$(PY) scripts/check_module_size.py
 	@echo "==> migrations match the models"
 	$(PY) manage.py makemigrations --check --dry-run
 	@echo "==> translations"
@@ -48,6 +52,8 @@ lint:
 	@scripts/env.sh dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(PY) scripts/check_module_size.py
 
 messages:
 	@scripts/env.sh runtime
@@ -62,7 +68,7 @@ bench:
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf staticfiles .mypy_cache .ruff_cache .pytest_cache bench/out
+	rm -rf staticfiles .mypy_cache .ruff_cache .pytest_cache .import_linter_cache bench/out
 	find . -path './$(VENV)' -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find kintsugi -path '*/locale/*/LC_MESSAGES/*.mo' -delete
 
