@@ -170,54 +170,6 @@ def _plan(sql: str, params: Any) -> list[str]:
         return [row[-1] for row in cursor.fetchall()]
 
 
-class WriteLockClock:
-    """Time from BEGIN (IMMEDIATE: SQLite's write lock is taken here) to COMMIT or ROLLBACK, per transaction.
-
-    On SQLite only one connection can be between those two points, so 1000 / (median ms) is a ceiling on
-    write transactions per second whatever the number of workers or cores."""
-
-    def __init__(self) -> None:
-        self.held_ms: list[float] = []
-        self._began: float | None = None
-
-    def __enter__(self) -> WriteLockClock:
-        from django.db.backends.base.base import BaseDatabaseWrapper
-
-        clock = self
-        self._originals = (BaseDatabaseWrapper._commit, BaseDatabaseWrapper._rollback)
-        original_commit, original_rollback = self._originals
-
-        def commit(wrapper: Any) -> None:
-            original_commit(wrapper)
-            clock.stop()
-
-        def rollback(wrapper: Any) -> None:
-            original_rollback(wrapper)
-            clock.stop()
-
-        BaseDatabaseWrapper._commit = commit  # type: ignore[method-assign]
-        BaseDatabaseWrapper._rollback = rollback  # type: ignore[method-assign]
-        self._wrapper = connection.execute_wrapper(self._watch)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        from django.db.backends.base.base import BaseDatabaseWrapper
-
-        self._wrapper.__exit__(*exc)
-        BaseDatabaseWrapper._commit, BaseDatabaseWrapper._rollback = self._originals  # type: ignore[method-assign]
-
-    def _watch(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if sql.startswith("BEGIN"):
-            self._began = time.perf_counter()
-        return execute(sql, params, many, context)
-
-    def stop(self) -> None:
-        if self._began is not None:
-            self.held_ms.append((time.perf_counter() - self._began) * 1000)
-            self._began = None
-
-
 def probe(args: argparse.Namespace) -> None:
     """Run each request in-process a few times: status, body size, query count, timings and query plans."""
     requests = json.load(sys.stdin)
@@ -232,9 +184,8 @@ def probe(args: argparse.Namespace) -> None:
         captured: list[dict[str, Any]] = []
         status = 0
         size = 0
-        lock_clock = WriteLockClock()
         for attempt in range(spec.get("repeat", 5)):
-            with CaptureQueriesContext(connection) as ctx, lock_clock:
+            with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
                 if spec["method"] == "POST":
                     body = spec.get("body", "").replace("{n}", f"{attempt:02d}")
@@ -266,9 +217,6 @@ def probe(args: argparse.Namespace) -> None:
             "query_ms_total": round(sum(q["ms"] for q in captured), 2),
             "first_ms": round(timings[0], 2),
             "median_ms_after_first": round(statistics.median(timings[1:]), 2) if len(timings) > 1 else None,
-            "write_lock_ms_median": round(statistics.median(lock_clock.held_ms[1:] or lock_clock.held_ms), 2)
-            if lock_clock.held_ms else None,
-            "write_transactions": len(lock_clock.held_ms) // max(1, spec.get("repeat", 5)),
             "sql": [q["sql"][:400] for q in captured],
             "plans": plans,
         })

@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kintsugi.lib.lockstats import Counters, read_counters  # standard library only, like this module
-
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 LUA_DIR = BENCH / "lua"
@@ -217,7 +215,6 @@ class LoadResult:
     cpu: dict[str, Any] = field(default_factory=dict)
     unloaded: dict[str, Any] | None = None
     rounds: list[dict[str, Any]] = field(default_factory=list)
-    write_lock: dict[str, Any] | None = None  # SQLite's write lock during the run (WriteLockMeter)
 
     @property
     def error_count(self) -> int:
@@ -227,8 +224,7 @@ class LoadResult:
         lat = self.latency_ms
         return {"rps": round(self.rps, 1), "p50_ms": round(lat.get("p50", 0), 2),
                 "p99_ms": round(lat.get("p99", 0), 2), "errors": self.error_count,
-                "other_cores": self.cpu.get("other_cores"), "steal_cores": self.cpu.get("steal_cores"),
-                **({"write_lock_busy": self.write_lock["busy"]} if self.write_lock else {})}
+                "other_cores": self.cpu.get("other_cores"), "steal_cores": self.cpu.get("steal_cores")}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -245,7 +241,6 @@ class LoadResult:
             "cpu": self.cpu,
             "unloaded": self.unloaded,
             "rounds": self.rounds,
-            **({"write_lock": self.write_lock} if self.write_lock else {}),
         }
 
 
@@ -432,7 +427,6 @@ class Server:
     port: int
     config: ServerConfig
     log_path: Path
-    write_lock_stats: Path | None = None  # where its processes count SQLite's write lock (WRITE_LOCK_STATS)
 
     @property
     def base_url(self) -> str:
@@ -465,13 +459,10 @@ class Server:
 
 def start_server(
     env: dict[str, str], config: ServerConfig, log_path: Path, ready_path: str = "/",
-    app: str = "kintsugi.wsgi:application", write_lock_stats: Path | None = None,
+    app: str = "kintsugi.wsgi:application",
 ) -> Server:
-    """Start granian (WSGI) and wait until it answers; raises with the log's tail if it never does. With
-    `write_lock_stats`, its processes count SQLite's write lock in that folder (WriteLockMeter reads it)."""
+    """Start granian (WSGI) and wait until it answers; raises with the log's tail if it never does."""
     port = free_port()
-    if write_lock_stats is not None:
-        env = {**env, "WRITE_LOCK_STATS": str(write_lock_stats)}
     cmd = niced([
         venv_bin("granian"), "--interface", "wsgi", app,
         "--host", "127.0.0.1", "--port", str(port), "--no-ws", "--http", "1",
@@ -484,7 +475,7 @@ def start_server(
         cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
     )
     log_file.close()
-    server = Server(proc=proc, port=port, config=config, log_path=log_path, write_lock_stats=write_lock_stats)
+    server = Server(proc=proc, port=port, config=config, log_path=log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -588,47 +579,6 @@ class CpuMeter:
             # Steal is counted as busy by the kernel: the host ran someone else on our cores.
             "steal_cores": round(stolen, 2),
             "other_cores": round(max(0.0, busy - server - loadgen - stolen), 2),
-        }
-
-
-@dataclass
-class WriteLockMeter:
-    """SQLite's write lock between start() and stop(), from the counters the server's processes keep in `folder`
-    (kintsugi.lib.writelock): how much of the time it was held, and per request how long it was held, how much
-    of that the holder computed or waited for a core, and how long writers queued for it."""
-
-    folder: Path
-    _t0: float = 0.0
-    _before: Counters = field(default_factory=Counters)
-
-    def _now(self) -> Counters:
-        return sum(read_counters(self.folder).values(), Counters())
-
-    def start(self) -> WriteLockMeter:
-        self._t0 = time.monotonic()
-        self._before = self._now()
-        return self
-
-    def stop(self, requests: int, seconds: float | None = None) -> dict[str, Any] | None:
-        """`seconds`: how long the load ran, when known (the load generator's start-up is not a time the lock
-        could have been busy); else the time since start()."""
-        elapsed = max(1e-6, seconds or time.monotonic() - self._t0)
-        delta = self._now() - self._before
-        if delta.holds == 0 or requests <= 0:
-            return None  # nothing took the lock (a read scenario, or PostgreSQL)
-
-        def us(ns: int) -> float:
-            return round(ns / requests / 1000, 1)
-
-        return {
-            # The processes never hold it at once, so their holds add up to the time it was taken.
-            "busy": round(delta.hold_wall_ns / 1e9 / elapsed, 3),
-            "holds": delta.holds,
-            "requests_per_hold": round(requests / delta.holds, 2),
-            "held_us_per_request": {"wall": us(delta.hold_wall_ns), "cpu": us(delta.hold_cpu_ns),
-                                    "waiting_for_a_core": us(delta.hold_runqueue_ns)},
-            "queued_us_per_request": us(delta.wait_wall_ns),
-            "holds_that_waited_for_another_process": round(delta.waits_blocked / delta.holds, 3),
         }
 
 

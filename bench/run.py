@@ -48,7 +48,6 @@ from bench.harness import (
     LoadResult,
     Server,
     ServerConfig,
-    WriteLockMeter,
     cpu_speed,
     ensure_wrk,
     guests_for,
@@ -273,9 +272,7 @@ class Runner:
     @contextlib.contextmanager
     def server(self, env: dict[str, str], config: ServerConfig,
                app: str = "kintsugi.wsgi:application") -> Iterator[Server]:
-        # Each server's processes count SQLite's write lock in a folder of their own (WriteLockMeter).
-        server = start_server(env, config, self.run_dir / "granian.log", app=app,
-                              write_lock_stats=self.run_dir / f"write-lock-{len(self.servers) + 1}")
+        server = start_server(env, config, self.run_dir / "granian.log", app=app)
         self.servers.append(server)
         try:
             yield server
@@ -326,10 +323,8 @@ class Runner:
             quiet = self.quiet(server)
             recorders = pyspy.start(server.worker_pids(), duration, self.run_dir, name) if profile else []
             meter = CpuMeter(server.worker_pids()).start()
-            lock_meter = WriteLockMeter(server.write_lock_stats).start() if server.write_lock_stats else None
             one = drive(duration, connections, threads)
             one.cpu = {**meter.stop(), **quiet}
-            one.write_lock = lock_meter.stop(one.requests, one.duration_s) if lock_meter else None
             summary = pyspy.finish(recorders) or summary
             profile = False  # one profiled round is enough
             (self.run_dir / f"{name}.round{round_no + 1}.out.txt").write_text(one.raw)
@@ -357,11 +352,6 @@ class Runner:
             f"errors {result.error_count}; cores: server {result.cpu['server_cores']}, "
             f"load {result.cpu['loadgen_cores']}, other {result.cpu['other_cores']}, "
             f"stolen by the host {result.cpu.get('steal_cores', 0)}")
-        if lock := result.write_lock:
-            held = lock["held_us_per_request"]
-            log(f"{name} write lock: busy {lock['busy']:.0%}, {lock['requests_per_hold']} requests a hold; held "
-                f"{held['wall']:.0f} us a request, of which the holder computed {held['cpu']:.0f} us and waited for a "
-                f"core {held['waiting_for_a_core']:.0f} us; queued {lock['queued_us_per_request']:.0f} us")
 
     def quiet(self, server: Server) -> dict[str, Any]:
         """Wait a little for other people's work on this machine to calm down before measuring."""
@@ -465,17 +455,11 @@ def scenario_record(result: LoadResult, config: ServerConfig, **extra: Any) -> d
         record["server_cpu_ms_per_request"] = round(cpu_ms, 2)
         cores = (os.cpu_count() or 2) - result.cpu.get("loadgen_cores", 0)
         ceiling = cores * 1000 / cpu_ms
-        projection: dict[str, Any] = {"cpu_bound_rps": round(ceiling)}
-        lock_ms = (record.get("probe") or {}).get("write_lock_ms_median")
-        if lock_ms:
-            # One SQLite writer at a time: no more single-case write transactions per second than 1000 / time
-            # held (group commit, which batches concurrent requests into one transaction, can beat this).
-            projection["write_lock_bound_rps_unbatched"] = round(1000 / lock_ms)
-        projection["rps"] = round(ceiling)
+        projection: dict[str, Any] = {"cpu_bound_rps": round(ceiling), "rps": round(ceiling)}
         projection["p50_ms_at_connections"] = round(result.connections * 1000 / ceiling, 1)
         projection["note"] = ("estimate for the same machine with nothing else running: throughput from server "
-                              "CPU per request (and the SQLite write lock), latency from Little's law for "
-                              f"{result.connections} closed-loop connections")
+                              f"CPU per request, latency from Little's law for {result.connections} closed-loop "
+                              "connections")
         record["projection_idle_machine"] = projection
     return record
 

@@ -47,29 +47,14 @@ def targets(report: dict[str, Any]) -> str:
 
 
 def probes(report: dict[str, Any]) -> str:
-    rows = ["| request | status | bytes | queries | in-process ms (median) | write lock ms |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = ["| request | status | bytes | queries | in-process ms (median) |",
+            "|---|---:|---:|---:|---:|"]
     for name, rec in report["scenarios"].items():
         p = rec.get("probe")
         if p:
             rows.append(f"| {name} | {p['status']} | {p['bytes']:,} | {p['queries']} | "
-                        f"{_ms(p.get('median_ms_after_first'))} | {_ms(p.get('write_lock_ms_median'))} |")
+                        f"{_ms(p.get('median_ms_after_first'))} |")
     return "\n".join(rows)
-
-
-def write_lock(report: dict[str, Any]) -> str:
-    """SQLite's write lock in the write scenarios' median rounds (the server's counters, kintsugi.lib.writelock)."""
-    rows = ["| scenario | lock busy | requests a hold | held us a request | of which computing | of which waiting "
-            "for a core | queued us a request | req/s were it busy all the time |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, rec in report["scenarios"].items():
-        lock = rec.get("write_lock")
-        if lock:
-            held = lock["held_us_per_request"]
-            rows.append(f"| {name} | {lock['busy']:.0%} | {lock['requests_per_hold']} | {held['wall']:,.0f} | "
-                        f"{held['cpu']:,.0f} | {held['waiting_for_a_core']:,.0f} | "
-                        f"{lock['queued_us_per_request']:,.0f} | {1e6 / held['wall']:,.0f} |")
-    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 def sweep(report: dict[str, Any]) -> str:
@@ -92,8 +77,7 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     report = json.loads(path.read_text())
     for title, table in (("Targets", targets(report)), ("Scenarios", scenarios(report)),
-                         ("SQLite's write lock", write_lock(report)), ("One request in-process", probes(report)),
-                         ("Granian sweep", sweep(report))):
+                         ("One request in-process", probes(report)), ("Granian sweep", sweep(report))):
         if table:
             print(f"### {title}\n\n{table}\n")
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -290,6 +290,12 @@ def _cached_by_code[T](principal: ApiPrincipal, kind: str, code: str, find: Call
     return value
 
 
+def _forget_codes(principal: ApiPrincipal) -> None:
+    with _by_code_lock:
+        for key in [key for key in _by_code if key[:2] == (principal.token_id, principal.token_prefix)]:
+            del _by_code[key]
+
+
 def _default_location(principal: ApiPrincipal) -> Location:
     # The user's only location, else the organisation's only one: both are "the one location they can see".
     candidates = list(access.visible_locations(principal.user).order_by()[:2])
@@ -338,7 +344,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     if location is None and touchpoint is None:
         location = _default_location(principal)
     # Committed with the other cases this worker is opening at the same moment; answered once committed.
-    case = _open_grouped(services.CaseRequest(
+    case_request = services.CaseRequest(
         by=principal.user,
         organisation=organisation,
         description=payload.description,
@@ -351,7 +357,13 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         failure_type=payload.failure_type,
         language=payload.language,
         subject=payload.subject,
-    ))
+    )
+    try:
+        case = _open_grouped(case_request)
+    except IntegrityError:
+        # What the codes named changed meanwhile (a category removed, say): the retry looks them up again.
+        _forget_codes(principal)
+        raise
     return json_response(show_case(case), status=201)
 
 

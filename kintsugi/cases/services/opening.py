@@ -204,16 +204,19 @@ def _repeat_failures(batch: Sequence[_Prepared], new_customers: set[int]) -> lis
             customer_id__in={customer for customer, _start in windows.values()}, created_at__gte=since
         ).values_list("customer_id", "created_at"):
             earlier.setdefault(customer_id, []).append(created_at)
+    in_batch: dict[int, list[datetime]] = {}
     repeats = []
-    for _index, p in enumerate(batch):
+    for p in batch:
         case = p.case
         if case.customer is None:
             repeats.append(False)
             continue
         start = case.created_at - _window(p.request.organisation)
-        seen = earlier.setdefault(case.customer.pk, [])
-        repeats.append(any(start <= when < case.created_at for when in seen))
-        seen.append(case.created_at)
+        # An earlier case of this batch counts even at the same instant (requests without a time of their own).
+        batch_seen = in_batch.setdefault(case.customer.pk, [])
+        repeats.append(any(start <= when < case.created_at for when in earlier.get(case.customer.pk, ()))
+                       or any(start <= when <= case.created_at for when in batch_seen))
+        batch_seen.append(case.created_at)
     return repeats
 
 

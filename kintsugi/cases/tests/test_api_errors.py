@@ -8,11 +8,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.db import IntegrityError
 from django.test import Client, override_settings
 
 from kintsugi.accounts.models import ApiToken, User
-from kintsugi.cases.models import Case, CaseEvent
+from kintsugi.cases.models import Case, CaseEvent, Category
 from kintsugi.cases.schemas import CASE_FILTER_NAMES
 from kintsugi.lib.apiresponse import ErrorOut
 
@@ -434,17 +433,22 @@ def test_too_many_query_parameters_is_400(client: Client, headers: dict[str, str
     assert_error(response, 400, "bad_request")
 
 
-def test_a_write_race_is_a_409_to_retry(client: Client, headers: dict[str, str], hanoi: Any,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    def lose_the_race(*args: Any, **kwargs: Any) -> Any:
-        raise IntegrityError("UNIQUE constraint failed: cases_customeridentity")
+@pytest.mark.django_db(transaction=True)
+def test_a_write_race_is_a_409_and_the_retry_looks_again(client: Client, headers: dict[str, str], hanoi: Any,
+                                                         org: Any) -> None:
+    Category.objects.create(organisation=org, code="pool", name="Pool")
+    with_category = json.dumps({**VALID_CASE, "category": "pool"}).encode()
+    assert send(client, "POST", "/api/v1/cases", headers, with_category).status_code == 201
+    # Another process removes the category after this worker last looked it up (and kept it).
+    Case.objects.all().delete()
+    Category.objects.filter(code="pool").delete()
 
-    monkeypatch.setattr("kintsugi.cases.services._attach_customers", lose_the_race)
-
-    response = send(client, "POST", "/api/v1/cases", headers, json.dumps(VALID_CASE).encode())
+    response = send(client, "POST", "/api/v1/cases", headers, with_category)
 
     assert_error(response, 409, "conflict")
     assert Case.objects.count() == 0
+    retry = assert_error(send(client, "POST", "/api/v1/cases", headers, with_category), 400, "invalid")
+    assert retry["details"][0]["field"] == "category"
 
 
 def test_even_a_bug_answers_in_the_shape(client: Client, headers: dict[str, str], hanoi: Any,
@@ -452,7 +456,7 @@ def test_even_a_bug_answers_in_the_shape(client: Client, headers: dict[str, str]
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("kintsugi.cases.services._attach_customers", broken)
+    monkeypatch.setattr("kintsugi.cases.api._open_grouped", broken)  # a bug, anywhere below the view
 
     response = send(client, "POST", "/api/v1/cases", headers, json.dumps(VALID_CASE).encode())
 

@@ -417,30 +417,15 @@ def test_calendar_follows_changed_working_hours(org: Organisation, hanoi: Locati
     assert selectors.calendar_for(hanoi).always_open is True
 
 
-def test_a_prepared_case_carries_its_created_event_built_before_the_write(
+def test_the_created_event_carries_the_customers_words_the_actor_and_the_cases_moment(
     org: Organisation, hanoi: Location, agent: User,
 ) -> None:
-    request = services.CaseRequest(by=agent, organisation=org, description="Nước nóng không chảy", channel="phone",
-                                   location=hanoi, language="vi", at=MONDAY_10AM)
-    prepared = services.prepare_case(request)
-    assert (prepared.created.kind, prepared.created.body, prepared.created.actor_id) == (
-        EventKind.CREATED, "Nước nóng không chảy", agent.pk)
-    assert prepared.created.pk is None
-    [case] = services.open_prepared_cases([prepared])
+    [case] = services.open_cases([services.CaseRequest(
+        by=agent, organisation=org, description="Nước nóng không chảy", channel="phone", location=hanoi,
+        language="vi", at=MONDAY_10AM,
+    )])
+
     written = CaseEvent.objects.get(case=case, kind=EventKind.CREATED)
     assert (written.body, written.actor_id, written.created_at, written.is_customer_visible) == (
         "Nước nóng không chảy", agent.pk, MONDAY_10AM, True)
     assert written.data == {"channel": "phone", "severity": 3, "repeat_failure": False}
-
-
-def test_a_case_prepared_again_keeps_its_moment(org: Organisation, hanoi: Location, agent: User) -> None:
-    # A batch that fails is written again case by case, each prepared afresh: at the moment it first had, not at
-    # the moment of the retry (its deadlines and reference year follow that moment).
-    request = services.CaseRequest(by=agent, organisation=org, description="Máy lạnh hỏng", channel="phone",
-                                   location=hanoi, language="vi")
-    first = services.prepare_case(request)
-    again = services.prepare_again(first)
-    assert again.case is not first.case
-    assert again.case.created_at == first.case.created_at
-    assert again.case.first_response_at == first.case.first_response_at
-    assert [timer.due_at for timer in again.timers] == [timer.due_at for timer in first.timers]

@@ -1,20 +1,16 @@
-"""open_cases and open_case_grouped: many cases in one transaction (references in order, customers found or
-created by contact, repeat failures within the batch), and the group committer that batches concurrent requests."""
+"""open_cases: many cases in one transaction (references in order, customers found or created by contact, repeat
+failures within the batch), written as open_case writes one."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection
 
-from conftest import MONDAY_10AM, wait_until
-from kintsugi.accounts import access
-from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
-from kintsugi.cases import selectors, services, triage
+from conftest import MONDAY_10AM
+from kintsugi.accounts.models import Organisation, Touchpoint, User
+from kintsugi.cases import services
 from kintsugi.cases.models import (
     Case,
     CaseCounter,
@@ -25,11 +21,9 @@ from kintsugi.cases.models import (
     CustomerIdentity,
     EventKind,
     Priority,
-    SlaPolicy,
     Timer,
 )
 from kintsugi.comms.models import Notification
-from kintsugi.lib.groupcommit import GroupCommitter
 
 EN_TEXT = "The room was not cleaned when we arrived and the towels in the bathroom were dirty."
 VI_TEXT = "Phòng 305 chưa được dọn, khăn tắm bẩn và điều hòa không mát."
@@ -93,8 +87,12 @@ def test_a_batch_of_mixed_customers_gets_consecutive_references_in_order(
     # open_case makes them.
     assert Timer.objects.count() == 10
     assert list(CaseEvent.objects.order_by("id").values_list("case__reference", "kind")) == [
-        (f"K-2026-00000{n}", EventKind.CREATED) for n in range(1, 6)
+        *((f"K-2026-00000{n}", EventKind.CREATED) for n in range(1, 6)),
+        ("K-2026-000005", EventKind.ESCALATED),
     ]
+    # Hoa's second case of the batch is a repeat failure, though both carry the same moment: the batch's order says
+    # which came first.
+    assert [case.is_repeat_failure for case in cases] == [False, False, False, False, True]
 
 
 @pytest.mark.usefixtures("policy")
@@ -228,185 +226,3 @@ def test_open_case_and_a_batch_of_one_write_the_same_case(
                 case.resolution_target_s, sorted(case.timers.values_list("kind", flat=True)))
 
     assert shape(single) == shape(batched)
-
-
-# --------------------------------------------------------------------------------------------- group commit
-
-
-def test_the_committer_gives_each_thread_its_own_result_and_writes_in_batches() -> None:
-    release = threading.Event()
-    batches: list[list[int]] = []
-
-    def write_batch(items: Sequence[int]) -> list[int]:
-        if not batches:
-            release.wait(5)  # hold the first batch until the others are queued behind it
-        batches.append(list(items))
-        return [item * 10 for item in items]
-
-    committer: GroupCommitter[int, int] = GroupCommitter(write_batch)
-    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 5), release=release)
-
-    assert results == {n: n * 10 for n in range(6)}
-    assert sorted(len(batch) for batch in batches) == [1, 5]
-    assert sorted(item for batch in batches for item in batch) == list(range(6))
-
-
-def test_one_failing_item_fails_alone_and_the_rest_of_its_batch_is_written_one_by_one() -> None:
-    release = threading.Event()
-    written: list[int] = []
-
-    def write_batch(items: Sequence[int]) -> list[int]:
-        if not written and items == [0]:
-            release.wait(5)
-        if 3 in items and len(items) > 1:
-            raise IntegrityError("one of these breaks the batch")
-        return write_one_list(items)
-
-    def write_one_list(items: Sequence[int]) -> list[int]:
-        if 3 in items:
-            raise ValueError("item 3 is bad")
-        written.extend(items)
-        return list(items)
-
-    committer: GroupCommitter[int, int] = GroupCommitter(write_batch)
-    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 5), release=release)
-
-    assert isinstance(results.pop(3), ValueError)
-    assert results == {n: n for n in (0, 1, 2, 4, 5)}
-    assert sorted(written) == [0, 1, 2, 4, 5]
-
-
-def test_submitting_from_inside_a_batch_is_refused_rather_than_waiting_for_itself() -> None:
-    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: [committer.submit(item) for item in items])
-
-    with pytest.raises(RuntimeError, match="called from inside write_batch"):
-        committer.submit(1)
-
-    assert committer._busy is False
-
-
-def queued(committer: GroupCommitter[Any, Any], n: int) -> bool:
-    return len(committer._queue) >= n
-
-
-def run_threads(
-    committer: GroupCommitter[Any, Any], items: Any, *, before_release: Callable[[], bool], release: threading.Event,
-    submit: Callable[[Any], Any] | None = None,
-) -> dict[Any, Any]:
-    """Submit each item from its own thread, the first one first; release the first batch once the others wait."""
-    results: dict[Any, Any] = {}
-    submit = submit or committer.submit
-
-    def run(item: Any) -> None:
-        try:
-            results[item] = submit(item)
-        except Exception as exc:
-            results[item] = exc
-        finally:
-            connection.close()
-
-    items = list(items)
-    first = threading.Thread(target=run, args=(items[0],))
-    first.start()
-    wait_until(lambda: committer.batches >= 1 or committer._busy)
-    others = [threading.Thread(target=run, args=(item,)) for item in items[1:]]
-    for thread in others:
-        thread.start()
-    wait_until(before_release)
-    release.set()
-    for thread in [first, *others]:
-        thread.join(10)
-    return results
-
-
-@pytest.fixture
-def grouped(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The process's case committer, replaced by a fresh one whose first batch waits for a signal."""
-    release = threading.Event()
-    first = threading.Event()
-
-    def write_batch(batch: Sequence[Any]) -> list[Case]:
-        if not first.is_set():
-            first.set()
-            release.wait(5)
-        return services._commit_cases(batch)
-
-    committer = GroupCommitter(write_batch, write_one=services._commit_case_again)
-    monkeypatch.setattr(services, "_case_committer", committer)
-    yield release
-    release.set()
-
-
-def warm_caches(org: Organisation, location: Location, *users: User) -> None:
-    # Threads then prepare their cases without reading the database (only the leader's batch does), and without
-    # waiting a second for the language model.
-    triage.warm_up()
-    selectors.calendar_for(location)
-    for severity in range(1, 6):
-        selectors.sla_policy_for(org.pk, severity, Channel.API)
-    for user in users:
-        access.location_scope(user)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_each_open_one_case_with_distinct_consecutive_references(
-    org: Organisation, hanoi: Location, policy: SlaPolicy, supervisor: User, grouped: threading.Event
-) -> None:
-    warm_caches(org, hanoi, supervisor)
-    committer = services._case_committer
-    requests = {
-        n: services.CaseRequest(by=supervisor, organisation=org, location=hanoi, channel=Channel.API,
-                                description=f"Complaint number {n}: the air conditioning does not work.",
-                                contact=contact(name=f"Guest {n}", email=f"guest{n % 5}@example.com"))
-        for n in range(12)
-    }
-
-    results = run_threads(committer, requests, before_release=lambda: queued(committer, 11), release=grouped,
-                          submit=lambda n: services.open_case_grouped(requests[n]))
-
-    assert all(isinstance(case, Case) for case in results.values()), results
-    assert {n: case.description for n, case in results.items()} == {n: r.description for n, r in requests.items()}
-    assert sorted(case.reference for case in results.values()) == [f"K-2026-{n:06d}" for n in range(1, 13)]
-    assert Case.objects.count() == 12
-    assert CaseCounter.objects.get().last_number == 12
-    assert (committer.batches, committer.items) == (2, 12)
-    # Five customers, found again by email: the second case of each within the window is a repeat failure.
-    assert Customer.objects.count() == 5
-    assert Case.objects.filter(is_repeat_failure=True).count() == 7
-    assert CaseEvent.objects.filter(kind=EventKind.CREATED).count() == 12
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_request_that_breaks_the_batch_fails_alone_and_the_others_are_opened(
-    org: Organisation, hanoi: Location, policy: SlaPolicy, supervisor: User, rooms: Category,
-    grouped: threading.Event,
-) -> None:
-    warm_caches(org, hanoi, supervisor)
-    committer = services._case_committer
-    gone = Category.objects.create(organisation=org, code="gone", name="Gone")
-    requests = {
-        n: services.CaseRequest(by=supervisor, organisation=org, location=hanoi, channel=Channel.API,
-                                description=f"Complaint number {n}.", category=gone if n == 3 else rooms,
-                                contact=contact(email=f"guest{n}@example.com"))
-        for n in range(6)
-    }
-    # Valid when it was prepared, but its category is deleted before the batch is written.
-    Category.objects.filter(pk=gone.pk).delete()
-
-    def submit(n: int) -> Any:
-        if n == 5:
-            return services.open_case_grouped(services.CaseRequest(
-                by=supervisor, organisation=org, location=hanoi, channel=Channel.API, description=" "))
-        return services.open_case_grouped(requests[n])
-
-    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 4), release=grouped,
-                          submit=submit)
-
-    assert isinstance(results.pop(3), IntegrityError)
-    assert isinstance(results.pop(5), services.InvalidInput)  # refused before it was queued
-    assert sorted(case.description for case in results.values()) == [f"Complaint number {n}." for n in (0, 1, 2, 4)]
-    assert sorted(Case.objects.values_list("description", flat=True)) == [
-        f"Complaint number {n}." for n in (0, 1, 2, 4)
-    ]
-    assert Customer.objects.count() == 4
-    assert CaseEvent.objects.count() == 4

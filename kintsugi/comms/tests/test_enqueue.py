@@ -3,8 +3,6 @@ queue, in that same transaction (visible at commit, gone on rollback); with any 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
@@ -34,11 +32,8 @@ def task_row_shape(row: DBTaskResult[..., object]) -> tuple[object, ...]:
 
 
 @pytest.fixture
-def database_queue(settings: Settings) -> Iterator[None]:
+def database_queue(settings: Settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    comms._queue_is_the_database.cache_clear()
-    yield
-    comms._queue_is_the_database.cache_clear()
 
 
 @pytest.mark.usefixtures("database_queue")

@@ -1,71 +1,103 @@
-"""GroupCommitter's `hold`: the leader takes it before collecting its batch (the threads' basics are tested with
-open_case_grouped in cases/tests/test_services_open_cases_batch.py)."""
+"""Group commit: each thread gets its own outcome, concurrent items share a batch, one bad item fails alone, and
+inside a transaction the item is written at once. (Cases opened through it: cases/tests/test_open_cases_grouped.py.)"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from kintsugi.cases.tests.test_services_open_cases_batch import queued, run_threads
-from kintsugi.db.grouped import GroupCommitter
+from kintsugi.db.grouped import GroupCommitter, grouped
+from kintsugi.db.tests.threads import queued, run_threads
 
 
-def test_items_that_arrive_while_the_leader_waits_for_the_hold_join_its_batch() -> None:
+def test_the_committer_gives_each_thread_its_own_result_and_writes_in_batches() -> None:
     release = threading.Event()
     batches: list[list[int]] = []
 
-    @contextmanager
-    def hold() -> Iterator[None]:
-        release.wait(5)  # as a write lock held by another process would
-        yield
-
     def write_batch(items: Sequence[int]) -> list[int]:
+        if not batches:
+            release.wait(5)  # hold the first batch until the others are queued behind it
         batches.append(list(items))
         return [item * 10 for item in items]
 
-    committer: GroupCommitter[int, int] = GroupCommitter(write_batch, hold=hold)
-    # The leader's own item is still queued while it waits: all six are in the queue before the release.
-    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 6), release=release)
+    committer: GroupCommitter[int, int] = GroupCommitter(write_batch)
+    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 5), release=release)
 
     assert results == {n: n * 10 for n in range(6)}
-    assert [sorted(batch) for batch in batches] == [[0, 1, 2, 3, 4, 5]]
+    assert sorted(len(batch) for batch in batches) == [1, 5]
+    assert sorted(item for batch in batches for item in batch) == list(range(6))
+    assert (committer.batches, committer.items, committer._busy) == (2, 6, False)
 
 
-def test_the_batch_is_written_inside_the_hold() -> None:
-    inside: list[bool] = []
-    holding = threading.local()
-
-    @contextmanager
-    def hold() -> Iterator[None]:
-        holding.on = True
-        try:
-            yield
-        finally:
-            holding.on = False
+def test_one_failing_item_fails_alone_and_the_rest_of_its_batch_is_written_one_by_one() -> None:
+    release = threading.Event()
+    written: list[int] = []
 
     def write_batch(items: Sequence[int]) -> list[int]:
-        inside.append(getattr(holding, "on", False))
+        if not written and items == [0]:
+            release.wait(5)
+        if 3 in items and len(items) > 1:
+            raise IntegrityError("one of these breaks the batch")
+        return write_one_list(items)
+
+    def write_one_list(items: Sequence[int]) -> list[int]:
+        if 3 in items:
+            raise ValueError("item 3 is bad")
+        written.extend(items)
         return list(items)
 
-    assert GroupCommitter(write_batch, hold=hold).submit(7) == 7
-    assert inside == [True]
+    committer: GroupCommitter[int, int] = GroupCommitter(write_batch)
+    results = run_threads(committer, range(6), before_release=lambda: queued(committer, 5), release=release)
+
+    assert isinstance(results.pop(3), ValueError)
+    assert results == {n: n for n in (0, 1, 2, 4, 5)}
+    assert sorted(written) == [0, 1, 2, 4, 5]
 
 
-def test_a_hold_that_fails_fails_its_leader_and_the_next_item_is_written() -> None:
-    fail = [True]
+def test_a_batch_that_returns_the_wrong_number_of_results_fails_each_of_its_items() -> None:
+    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: [])
 
-    @contextmanager
-    def hold() -> Iterator[None]:
-        if fail.pop() if fail else False:
-            raise OSError("no lock file")
-        yield
-
-    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: list(items), hold=hold)
-    with pytest.raises(OSError, match="no lock file"):
+    with pytest.raises(RuntimeError, match="returned 0 results for 1 items"):
         committer.submit(1)
 
-    assert (committer._busy, len(committer._queue)) == (False, 0)
-    assert committer.submit(2) == 2
+    assert committer._busy is False
+
+
+def test_submitting_from_inside_a_batch_is_refused_rather_than_waiting_for_itself() -> None:
+    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: [committer.submit(item) for item in items])
+
+    with pytest.raises(RuntimeError, match="called from inside write_batch"):
+        committer.submit(1)
+
+    assert committer._busy is False
+
+
+def test_an_exception_the_batch_returns_for_an_item_is_raised_to_its_caller_only() -> None:
+    def write_batch(items: Sequence[int]) -> list[int | Exception]:
+        return [ValueError(f"{item} is odd") if item % 2 else item for item in items]
+
+    submit = grouped(write_batch)
+
+    assert submit(2) == 2
+    with pytest.raises(ValueError, match="3 is odd"):
+        submit(3)
+    assert submit.committer.batches == 2  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_item_is_written_at_once_in_that_transaction() -> None:
+    seen: list[bool] = []
+
+    def write_batch(items: Sequence[int]) -> list[int]:
+        seen.append(transaction.get_connection().in_atomic_block)
+        return list(items)
+
+    submit = grouped(write_batch)
+    with transaction.atomic():
+        assert submit(5) == 5
+
+    assert seen == [True]
+    assert submit.committer.batches == 0  # type: ignore[attr-defined]  # the committer was not used

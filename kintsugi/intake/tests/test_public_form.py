@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pytest_django import Settings
 
@@ -191,24 +189,6 @@ def test_a_complaint_with_a_photo_made_again_after_a_change_keeps_one_copy_of_it
     case = Case.objects.get()
     attachment = Attachment.objects.get(case=case)
     assert stored_files(media) == [attachment.file.name]  # the first try's copy was deleted, the second kept
-
-
-def test_a_complaint_reads_the_touchpoints_stamp_only_inside_its_write(
-    client: Client, front_desk: Touchpoint, policy: SlaPolicy
-) -> None:
-    client.get(form_url(front_desk, "th"))
-    with CaptureQueriesContext(connection) as queries:
-        response = post(client, form_url(front_desk, "th"), email="somsri@example.com")
-
-    assert response.status_code == 303
-    statements = [q["sql"] for q in queries.captured_queries]
-    stamp_reads = [i for i, sql in enumerate(statements) if "directorystamp" in sql.lower()]
-    if connection.vendor == "sqlite":
-        first_write = next(i for i, sql in enumerate(statements) if sql.upper().startswith(("SAVEPOINT", "BEGIN")))
-        assert len(stamp_reads) == 1
-        assert stamp_reads[0] > first_write
-    else:
-        assert stamp_reads == []  # nothing kept, so no stamp to confirm
 
 
 def test_the_acknowledgement_page_in_english_reads_by_08_30_tomorrow(
