@@ -162,6 +162,8 @@ LOCALE_PATHS = [BASE_DIR / "kintsugi" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Day-month-year, 24-hour date formats per language (kintsugi/formats; dates by name only: kintsugi.lib.dates).
+FORMAT_MODULE_PATH = ["kintsugi.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -38,6 +38,10 @@ class Organisation(models.Model):
     sla_warning_percent = models.PositiveSmallIntegerField(
         _("SLA warning at (percent of the target)"), default=75
     )
+    thai_buddhist_year = models.BooleanField(
+        _("Buddhist year in Thai"), default=False,
+        help_text=_("Show years in Thai as the Buddhist era (2569 for 2026), on staff pages and to customers."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

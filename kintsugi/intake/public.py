@@ -14,6 +14,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from kintsugi.cases.triage import LANGUAGES
+from kintsugi.lib.dates import buddhist_year
 from kintsugi.lib.i18n import LANGUAGE_NAMES, normalise_language
 
 
@@ -42,7 +43,9 @@ def render_public(
     request: HttpRequest, template: str, context: dict[str, Any], *, language: str, status: int = 200
 ) -> HttpResponse:
     """Render a public page in `language` (whatever the staff interface's language middleware chose)."""
-    with translation.override(language):
+    case = context.get("case")
+    buddhist = bool(case is not None and case.organisation.thai_buddhist_year)  # the organisation's choice
+    with translation.override(language), buddhist_year(buddhist):
         response = render(request, template, {**context, "language": language}, status=status)
     response.headers["Content-Language"] = language
     patch_vary_headers(response, ("Accept-Language",))

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from kintsugi.lib.dates import buddhist_year
+
 SUPPORTED = tuple(code for code, _name in settings.LANGUAGES)
 LANGUAGE_NAMES = {"en": "English", "vi": "Tiếng Việt", "th": "ภาษาไทย"}
 
@@ -39,7 +41,10 @@ class UserLanguageMiddleware:
         language = preferred or translation.get_language_from_request(request)
         translation.activate(normalise_language(language))
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # The Thai Buddhist year is the organisation's choice; looked up only for a Thai reader (kintsugi.lib.dates).
+        organisation = getattr(user, "organisation", None) if signed_in and request.LANGUAGE_CODE == "th" else None
+        with buddhist_year(bool(getattr(organisation, "thai_buddhist_year", False))):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

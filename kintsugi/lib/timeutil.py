@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.utils import dateformat
 from django.utils.dates import WEEKDAYS
+from django.utils.formats import get_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ def due_phrase(due: datetime, *, tz: tzinfo, now: datetime, absolute: bool = Fal
 
 @lru_cache(maxsize=512)
 def _day_and_month(day: date, language: str | None) -> str:
-    """“24 November” in `language`: Django's date format costs 8-10 us a call, and an acknowledgement needs one."""
+    """“24 November” (vi “24 tháng 11”) in `language`, the project's MONTH_DAY_FORMAT (kintsugi/formats): Django's
+    date format costs 8-10 us a call, and an acknowledgement needs one."""
     with override(language):
-        return dateformat.format(day, "j F")
+        return dateformat.format(day, get_format("MONTH_DAY_FORMAT"))

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kintsugi.cases.labels import label_of
 from kintsugi.cases.models import CaseEvent
 from kintsugi.cases.timeline import CustomerEntry, TimelineEntry
 from kintsugi.comms.models import Notification
+from kintsugi.lib.dates import format_moment
 
 
 def _actor(event: CaseEvent) -> str:
@@ -25,7 +24,7 @@ def _when(value: object) -> str:
     moment = parse_datetime(str(value or ""))
     if not isinstance(moment, datetime):
         return ""
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return format_moment(moment, "SHORT_DATETIME_FORMAT")
 
 
 def playbook_set(event: CaseEvent) -> TimelineEntry:

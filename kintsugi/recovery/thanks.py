@@ -11,18 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import formats, translation
+from django.utils import translation
 
 from kintsugi.cases.models import Case, EventKind
 from kintsugi.cases.selectors import timeline
 from kintsugi.cases.timeline import CUSTOMER_DESCRIBERS
 from kintsugi.intake.wording import first_name
+from kintsugi.lib.dates import format_moment
 
 FIRST_RESPONSE_KINDS = frozenset({EventKind.ACKNOWLEDGED, EventKind.MESSAGE_OUT, EventKind.APOLOGY_SENT})
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "date_format": "j F Y",
         "greeting": "Dear {name},",
         "greeting_anonymous": "Hello,",
         "thanks": "Thank you for telling us about this problem, and for your patience while we put it right.",
@@ -37,7 +37,6 @@ WORDS: dict[str, dict[str, str]] = {
         "signature": "With thanks,",
     },
     "vi": {
-        "date_format": "d/m/Y",
         "greeting": "Kính gửi quý khách {name},",
         "greeting_anonymous": "Kính gửi quý khách,",
         "thanks": "Cảm ơn quý khách đã cho chúng tôi biết về sự cố này và đã kiên nhẫn trong lúc chúng tôi "
@@ -52,7 +51,6 @@ WORDS: dict[str, dict[str, str]] = {
         "signature": "Trân trọng,",
     },
     "th": {
-        "date_format": "j F Y",
         "greeting": "เรียน คุณ{name}",
         "greeting_anonymous": "เรียน ลูกค้าที่เคารพ",
         "thanks": "ขอบคุณที่แจ้งปัญหานี้ให้เราทราบ และขอบคุณที่รอให้เราแก้ไขด้วยความอดทน",
@@ -79,16 +77,17 @@ def compose_thanks(language: str, *, customer_name: str, done: Sequence[str], si
     return "\n".join(lines)
 
 
-def _date(moment: datetime, timezone_name: str, language: str) -> str:
-    with translation.override(language):  # month names in the customer's language
-        return formats.date_format(moment.astimezone(ZoneInfo(timezone_name)),
-                                   WORDS.get(language, WORDS["en"])["date_format"])
+def _date(moment: datetime, timezone_name: str, language: str, *, buddhist: bool = False) -> str:
+    """The day in the customer's language and the location's time zone, in the project's long date format."""
+    return format_moment(moment.astimezone(ZoneInfo(timezone_name)), "DATE_FORMAT", language=language,
+                         buddhist=buddhist)
 
 
 def draft_thanks(case: Case, language: str) -> str:
     """A draft of the closing message for `case`, in `language`, from its customer-visible events."""
     words = WORDS.get(language, WORDS["en"])
     tz = case.location.timezone
+    buddhist = case.organisation.thai_buddhist_year
     done: list[str] = []
     acknowledged = resolved = None
     apologised = False
@@ -109,13 +108,13 @@ def draft_thanks(case: Case, language: str) -> str:
             if entry is not None and entry.sentence:
                 done.append(entry.sentence)
     if acknowledged is not None:
-        done.insert(0, words["acknowledged"].format(date=_date(acknowledged, tz, language)))
+        done.insert(0, words["acknowledged"].format(date=_date(acknowledged, tz, language, buddhist=buddhist)))
     if apologised:
         done.append(words["apology"])
     if replies:
         done.append(words["messages"].format(count=replies))
     if resolved is not None:
-        done.append(words["resolved"].format(date=_date(resolved, tz, language)))
+        done.append(words["resolved"].format(date=_date(resolved, tz, language, buddhist=buddhist)))
     customer = case.customer.name if case.customer is not None else ""
     return compose_thanks(
         language, customer_name=customer, done=done,

@@ -23,6 +23,7 @@ from kintsugi.cases.labels import severity_label as severity_label
 from kintsugi.cases.labels import severity_words as severity_words
 from kintsugi.cases.models import Case
 from kintsugi.cases.timeline import describe_event as describe_event  # cases.views reads it from here
+from kintsugi.lib.dates import format_moment
 from kintsugi.lib.i18n import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -84,6 +85,13 @@ def sla_state(case: Case | InboxRow, now: datetime | None = None) -> str:
     if case.sla_warn_at is not None and case.sla_warn_at <= now:
         return "warning"
     return "ok"
+
+
+@register.filter
+def moment(value: datetime | None, kind: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A date or time in one of the project's named formats (kintsugi/formats), the active language and time
+    zone, with the Thai Buddhist year where the organisation chose it: {{ case.created_at|moment }}."""
+    return format_moment(value, kind)
 
 
 @register.filter

@@ -105,7 +105,7 @@ def test_case_page_times_use_the_location_time_zone(
     login(client, supervisor)
     html = client.get(url(case)).content.decode()
     assert '<abbr class="tz">JST</abbr>' in html
-    assert "11/16/2026 noon" in html  # 03:00 UTC is noon in Tokyo
+    assert "16 Nov 2026, 12:00" in html  # 03:00 UTC is noon in Tokyo
 
 
 def test_customer_panel_shows_identities_history_and_repeat_failure(

@@ -28,7 +28,7 @@ def test_typing_a_phone_number_lists_the_customer_under_the_box(
     assert html.lstrip().startswith('<ul class="customer-matches" role="list"')
     assert '<span class="match-name">Nguyễn Thị Hoa</span><span class="badge badge-exact">Exact match</span>' in html
     assert '<span class="identity">+84912345678</span><span class="identity">Zalo zalo-hoa</span>' in html
-    assert f"1 earlier case · last on {timezone.localtime(case.created_at):%m/%d/%Y}" in html
+    assert f"1 earlier case · last on {timezone.localtime(case.created_at):%-d %b %Y}" in html
     assert "A case now would be a repeat failure." in html
     assert f'hx-get="/customers/search?pick={vi_customer.pk}" hx-target="#customer-picker"' in html
     assert f'<button type="submit" name="pick" value="{vi_customer.pk}"' in html

@@ -103,8 +103,8 @@ def test_the_handler_is_known_by_first_name_and_replies_are_shown(
 
     assert "Case K-2026-000001 We are working on it" in text
     assert "Handled by Linh " in text
-    assert "We have started looking into it. 16 November, 10:05" in text
-    assert "Linh replied. 16 November, 10:10 Chào chị Hoa, buồng phòng đang lên dọn phòng 305." in text
+    assert "We have started looking into it. 16 November 2026, 10:05" in text
+    assert "Linh replied. 16 November 2026, 10:10 Chào chị Hoa, buồng phòng đang lên dọn phòng 305." in text
     # 8 working hours from 10:00 on Monday: 7 to 17:00, then 1 from 08:00 on Tuesday.
     assert "Expected resolution by 09:00 tomorrow" in text
     assert SURNAME not in text
@@ -135,7 +135,7 @@ def test_a_resolved_case_says_so(client: Client, complaint: tuple[Case, str], li
     text = page_text(client, f"/s/{raw}/en/")
 
     assert "Case K-2026-000001 Resolved" in text
-    assert "We believe the problem is now put right. 16 November, 11:00" in text
+    assert "We believe the problem is now put right. 16 November 2026, 11:00" in text
     assert "internal summary" not in text
     assert "Expected resolution" not in text
 
@@ -245,7 +245,7 @@ def test_the_customer_writes_and_the_message_lands_on_the_timeline(
     assert case.events.filter(kind=EventKind.MESSAGE_IN).get().body == "Room 412 is also not cleaned."
     text = page_text(client, response.headers["Location"])
     assert "Thank you. Your message is on your case." in text
-    assert "You wrote to us. 16 November, 10:00 Room 412 is also not cleaned." in text
+    assert "You wrote to us. 16 November 2026, 10:00 Room 412 is also not cleaned." in text
     assert "Thank you for your answer. We are working on it again." in text
 
 

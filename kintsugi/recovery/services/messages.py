@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintsugi.accounts.models import Role, User
@@ -23,6 +23,7 @@ from kintsugi.cases.models import Case, Category, EventKind
 from kintsugi.cases.services import InvalidInput, NotAllowed, send_to_customer
 from kintsugi.intake import services as intake
 from kintsugi.intake.wording import first_name
+from kintsugi.lib.dates import format_moment
 from kintsugi.recovery import apology, replies
 from kintsugi.recovery.models import ApologyPhrase, PhraseKind, ReplyTemplate
 from kintsugi.remedies.selectors import offered_remedy
@@ -192,9 +193,8 @@ def template_values(case: Case, *, by: User, status_url: str = "") -> dict[str, 
     expected = ""
     due = case.resolution_due_at
     if due is not None:
-        with translation.override(language):
-            expected = formats.date_format(due.astimezone(ZoneInfo(case.location.timezone)),
-                                           "SHORT_DATETIME_FORMAT")
+        expected = format_moment(due.astimezone(ZoneInfo(case.location.timezone)), "SHORT_DATETIME_FORMAT",
+                                 language=language, buddhist=case.organisation.thai_buddhist_year)
     return {
         "customer_name": case.customer.name if case.customer is not None else "",
         "reference": case.reference,

@@ -101,8 +101,9 @@ def test_thanks_draft_explains_what_the_customer_saw_in_their_language(
     # The days the customer saw each step, in the hotel's time zone: the first reply went out as the case opened,
     # the resolution came ten minutes later (the next day, when the test runs just before midnight there).
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    started = case.created_at.astimezone(zone).strftime("%d/%m/%Y")
-    day = (case.created_at + timedelta(minutes=10)).astimezone(zone).strftime("%d/%m/%Y")
+    opened, fixed = case.created_at.astimezone(zone), (case.created_at + timedelta(minutes=10)).astimezone(zone)
+    started = f"{opened.day} tháng {opened.month} năm {opened.year}"  # “6 tháng 12 năm 2026”
+    day = f"{fixed.day} tháng {fixed.month} năm {fixed.year}"
     assert draft == (
         "Kính gửi quý khách Nguyễn Thị Hoa,\n\n"
         "Cảm ơn quý khách đã cho chúng tôi biết về sự cố này và đã kiên nhẫn trong lúc chúng tôi khắc phục.\n\n"
