@@ -14,7 +14,7 @@ from kintsugi.accounts.models import ApiToken, Holiday, Location, Organisation, 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ("name", "slug", "default_language", "currency", "sla_warning_percent")
+    list_display = ("name", "slug", "default_language", "currency", "sla_warning_percent", "thai_buddhist_year")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
