@@ -68,3 +68,19 @@ def test_acknowledgement_promises_in_the_languages_style(
     Case.objects.filter(pk=case.pk).update(first_response_due_at=MOMENT)
     page = text_of(Client().get(reverse("public_ack", args=[raw, language])).content)
     assert expected in page
+
+
+def test_the_buddhist_year_is_each_organisations_own_choice(
+    client: Client, org: Organisation, other_org: Organisation, outsider: User, other_case: Case,
+) -> None:
+    """Lotus shows 2569; the rival organisation's Thai supervisor, on their own case, still reads 2026."""
+    Organisation.objects.filter(pk=org.pk).update(thai_buddhist_year=True)
+    Case.objects.filter(pk=other_case.pk).update(created_at=MOMENT)
+    outsider.language = "th"
+    outsider.save()
+    page = text_of(login(client, outsider).get(reverse("case_detail", args=[other_case.reference])).content)
+    assert "06/12/2026 21:10 +07" in page  # Phuket is UTC+7 too
+    assert "2569" not in page
+    Organisation.objects.filter(pk=other_org.pk).update(thai_buddhist_year=True)
+    page = text_of(client.get(reverse("case_detail", args=[other_case.reference])).content)
+    assert "06/12/2569 21:10 +07" in page
