@@ -153,6 +153,24 @@ def missing_parts(parts: Mapping[str, str]) -> list[str]:
     return [key for key in REQUIRED_KEYS if not (parts.get(key) or "").strip()]
 
 
+def _same_text(text: str) -> str:
+    return " ".join(normalise(text).split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _template_texts() -> dict[str, frozenset[str]]:
+    return {part.key: frozenset(_same_text(example) for examples in part.examples.values() for example in examples)
+            for part in PARTS}
+
+
+def unedited_parts(parts: Mapping[str, str]) -> list[str]:
+    """The keys of the required parts whose text is only a template left as it was: one of the examples shown
+    beside the part (in any language), compared in NFC, case and runs of spaces aside. Such a part is not
+    written yet: the example's room 512 is not the customer's room."""
+    return [key for key in REQUIRED_KEYS
+            if (text := _same_text(parts.get(key) or "")) and text in _template_texts()[key]]
+
+
 def compose(parts: Mapping[str, str], *, include_forgiveness: bool = False) -> str:
     """The message as the customer reads it: the parts in order, one paragraph each, empty parts left out."""
     paragraphs = [" ".join((parts.get(key) or "").split()) for key in part_keys(include_forgiveness)]
@@ -198,17 +216,21 @@ def _p(kind: str, *texts: str) -> list[Phrase]:
 
 BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "en": (
-        *_p(Kind.EXCUSE, "due to our supplier", "due to the supplier", "our supplier", "the supplier",
-            "the system", "system error", "system issue", "technical issue", "technical issues",
-            "technical difficulties", "computer error", "policy does not allow", "policy doesn't allow",
+        *_p(Kind.EXCUSE, "technical issue", "technical issues",
+            "technical difficulties", "policy does not allow", "policy doesn't allow",
             "company policy", "against policy", "beyond our control", "out of our control",
             "we were very busy", "we were busy", "short-staffed", "understaffed", "peak season",
-            "unforeseen circumstances", "the weather"),
+            "unforeseen circumstances"),
         Phrase("but", Kind.EXCUSE, r"but(?!\s+also\b)"),
         Phrase("however", Kind.EXCUSE),
         *_p(Kind.BLAME, "you should have", "you failed to", "you forgot", "you did not tell", "you didn't tell",
             "your fault", "not our fault", "as you were told", "as we told you", "the courier",
-            "the delivery company", "a third party", "another department", "the other department"),
+            "the delivery company", "a third party", "another department", "the other department",
+            # Blaming another customer, a supplier, the weather or "the system" is blame too (issue 18).
+            "the previous guest", "the guest before you", "the previous customer", "the customer before you",
+            "another guest", "another customer", "other guests", "other customers", "due to our supplier",
+            "due to the supplier", "our supplier", "the supplier", "the system", "system error", "system issue",
+            "computer error", "the weather", "bad weather"),
         *_p(Kind.CONDITIONAL, "if you were inconvenienced", "if you were upset", "if you feel", "if you felt",
             "if this caused", "if we caused", "if any inconvenience", "for any inconvenience",
             "if there was any inconvenience", "if we offended", "sorry if", "sorry you feel",
@@ -218,11 +240,10 @@ BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
             "no big deal"),
     ),
     "vi": (
-        *_p(Kind.EXCUSE, "do nhà cung cấp", "lỗi của nhà cung cấp", "phía nhà cung cấp", "do đối tác",
-            "do hệ thống", "lỗi hệ thống", "hệ thống bị lỗi", "sự cố kỹ thuật", "chính sách không cho phép",
+        *_p(Kind.EXCUSE, "sự cố kỹ thuật", "chính sách không cho phép",
             "theo chính sách của công ty", "quy định không cho phép", "theo quy định của công ty",
             "ngoài tầm kiểm soát",
-            "lý do khách quan", "nguyên nhân khách quan", "do thời tiết", "quá đông khách", "thiếu nhân viên",
+            "lý do khách quan", "nguyên nhân khách quan", "quá đông khách", "thiếu nhân viên",
             "thiếu người", "mùa cao điểm", "nhưng", "tuy nhiên"),
         # "do quý khách cung cấp" (that you gave us) is not blame: "số điện thoại do quý khách cung cấp".
         Phrase("do quý khách", Kind.BLAME, r"do\s+quý\s+khách(?!\s+cung\s+cấp)"),
@@ -230,7 +251,12 @@ BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
         *_p(Kind.BLAME, "lỗi của quý khách", "quý khách đã không", "lẽ ra quý khách",
             "quý khách nên", "quý khách quên", "lỗi của bạn", "bạn đã không", "lẽ ra bạn",
             "bạn quên", "không phải lỗi của chúng tôi", "bộ phận khác", "bên giao hàng", "đơn vị vận chuyển",
-            "bên thứ ba"),
+            "bên thứ ba",
+            # Not "khách trước" alone: "giao cho quý khách trước 18 giờ" (before 6 pm) is no blame.
+            "do khách trước", "khách trước đó", "vị khách trước", "người khách trước", "đoàn khách trước",
+            "do khách khác", "khách hàng khác", "do khách hàng trước", "khách hàng trước đó",
+            "do nhà cung cấp", "lỗi của nhà cung cấp", "phía nhà cung cấp", "do đối tác", "do hệ thống",
+            "lỗi hệ thống", "hệ thống bị lỗi", "do thời tiết", "thời tiết xấu"),
         *_p(Kind.CONDITIONAL, "nếu quý khách cảm thấy", "nếu bạn cảm thấy", "nếu quý khách thấy",
             "nếu bạn thấy", "nếu có gì bất tiện", "nếu có bất tiện", "nếu có sự bất tiện", "nếu đã gây",
             "nếu chúng tôi đã gây", "xin lỗi nếu", "vì bất kỳ sự bất tiện nào"),
@@ -238,14 +264,16 @@ BUILTIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
             "chỉ vài phút", "chuyện bình thường", "chuyện thường"),
     ),
     "th": (
-        *_p(Kind.EXCUSE, "เนื่องจากซัพพลายเออร์", "ซัพพลายเออร์", "ทางผู้จัดจำหน่าย", "ระบบขัดข้อง",
-            "ระบบล่ม", "ระบบมีปัญหา", "ปัญหาทางเทคนิค", "นโยบายไม่อนุญาต", "นโยบายไม่อนุญาติ",
+        *_p(Kind.EXCUSE, "ปัญหาทางเทคนิค", "นโยบายไม่อนุญาต", "นโยบายไม่อนุญาติ",
             "ตามนโยบายของบริษัท", "ระเบียบไม่อนุญาต", "ตามระเบียบของบริษัท", "นอกเหนือการควบคุม", "เหตุสุดวิสัย",
-            "ลูกค้าเยอะ", "คนไม่พอ", "พนักงานไม่พอ", "ช่วงเทศกาล", "สภาพอากาศ",
+            "ลูกค้าเยอะ", "คนไม่พอ", "พนักงานไม่พอ", "ช่วงเทศกาล",
             "แต่ทาง", "แต่เนื่องจาก", "แต่ว่า", "อย่างไรก็ตาม"),
         *_p(Kind.BLAME, "ความผิดของลูกค้า", "ความผิดของคุณ", "ลูกค้าไม่ได้แจ้ง", "คุณไม่ได้แจ้ง", "ลูกค้าลืม",
             "คุณลืม", "ลูกค้าควรจะ", "คุณควรจะ", "ไม่ใช่ความผิดของเรา", "ไม่ใช่ความผิดของทางเรา", "บริษัทขนส่ง",
-            "แผนกอื่น", "บุคคลภายนอก"),
+            "แผนกอื่น", "บุคคลภายนอก",
+            "แขกก่อนหน้า", "ลูกค้าก่อนหน้า", "แขกคนก่อน", "ลูกค้าคนก่อน", "แขกท่านก่อน", "ลูกค้าท่านก่อน",
+            "แขกคนอื่น", "ลูกค้าคนอื่น", "แขกท่านอื่น", "ลูกค้าท่านอื่น", "เนื่องจากซัพพลายเออร์", "ซัพพลายเออร์",
+            "ทางผู้จัดจำหน่าย", "ระบบขัดข้อง", "ระบบล่ม", "ระบบมีปัญหา", "สภาพอากาศ", "อากาศไม่ดี"),
         *_p(Kind.CONDITIONAL, "หากคุณรู้สึก", "ถ้าคุณรู้สึก", "หากลูกค้ารู้สึก", "ถ้าลูกค้ารู้สึก", "หากทำให้",
             "ถ้าทำให้", "หากมีความไม่สะดวก", "หากเกิดความไม่สะดวก", "ขออภัยหาก", "ขอโทษหาก", "ขออภัยถ้า",
             "ขอโทษถ้า", "หากไม่พอใจ"),

@@ -204,6 +204,7 @@ def _apology_context(case: Case, parts: dict[str, str], include_forgiveness: boo
     language = case.language
     found = apology.lint_parts(parts, language, services.lint_phrases(case.organisation_id, language))
     missing = set(apology.missing_parts(parts)) if checked else set()
+    unedited = set(apology.unedited_parts(parts))
     shown = [
         {
             "key": part.key, "title": part.title, "is_required": part.is_required,
@@ -212,6 +213,7 @@ def _apology_context(case: Case, parts: dict[str, str], include_forgiveness: boo
             "value": parts.get(part.key, ""),
             "warnings": [{**w.as_dict(), "label": apology.KIND_LABELS[w.kind]} for w in found[part.key]],
             "is_missing": part.key in missing,
+            "is_unedited": part.key in unedited,
         }
         for part in apology.PARTS
     ]
@@ -221,7 +223,7 @@ def _apology_context(case: Case, parts: dict[str, str], include_forgiveness: boo
         .values_list("created_at", flat=True).first(),
         "preview": apology.compose(parts, include_forgiveness=include_forgiveness),
         "still_missing": [apology.PARTS_BY_KEY[key].title for key in apology.missing_parts(parts)],
-        "warning_count": sum(len(found[key]) for key in apology.part_keys(include_forgiveness)),
+        "warning_count": sum(len(found[key]) for key in apology.part_keys(include_forgiveness)) + len(unedited),
     }
 
 

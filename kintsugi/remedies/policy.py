@@ -213,7 +213,10 @@ REPEAT_PERCENT = 150  # a repeat failure: compensation matters most when failure
 class Suggestion:
     kind: str
     amount: int  # minor units of the catalogue entry's currency
-    reasons: tuple[str, ...]  # matched, severity, repeat, customer_costs, capped, goodwill_extra
+    reasons: tuple[str, ...]  # matched, severity, repeat, customer_costs, capped, goodwill_extra, needs_approval
+    # Above the caller's authority: the amount the rules gave (more than `amount`, which is the most they may
+    # give at once); 0 when the suggestion is within it.
+    wanted: int = 0
 
 
 def suggest(
@@ -224,11 +227,13 @@ def suggest(
     defaults: dict[str, int],
     customer_costs: int = 0,
     transaction_value: int | None = None,
+    authority: int | None = None,
 ) -> list[Suggestion]:
     """Suggested remedies for a failure, the matched kind first: its catalogue default (`defaults`: kind ->
     amount, kinds the organisation offers) grown by severity and repeat failure, plus the customer's own money
     costs; kept at or under 150 % of the transaction when known. A serious or repeat failure adds a voucher.
-    Staff choose; this only proposes."""
+    Never above `authority` (the most the caller may give at once, when known): the largest amount within it is
+    offered, with the amount the rules gave as `wanted`, which needs approval. Staff choose; this only proposes."""
     kinds = [kind for kind in MATCH.get(failure_type, (OTHER,)) if kind in defaults]
     if not kinds and defaults:
         kinds = [OTHER] if OTHER in defaults else []
@@ -251,7 +256,11 @@ def suggest(
         if transaction_value and above_useful_share(amount, transaction_value):
             amount = transaction_value * USEFUL_SHARE_PERCENT // 100
             reasons.append("capped")
-        found.append(Suggestion(kind, amount, tuple(reasons)))
+        wanted = 0
+        if authority is not None and amount > max(0, authority):
+            wanted, amount = amount, max(0, authority)
+            reasons.append("needs_approval")
+        found.append(Suggestion(kind, amount, tuple(reasons), wanted))
     return found
 
 

@@ -24,15 +24,16 @@ def catalogue_for(case: Case, currency: str) -> list[RemedyOption]:
                                             is_active=True).order_by("kind", "id"))
 
 
-def suggestions_for(case: Case, options: list[RemedyOption], *,
-                    customer_costs: int) -> list[tuple[policy.Suggestion, RemedyOption]]:
-    """Suggested remedies for the case, each with the catalogue entry (the first of its kind) it starts from."""
+def suggestions_for(case: Case, options: list[RemedyOption], *, customer_costs: int,
+                    authority: int | None = None) -> list[tuple[policy.Suggestion, RemedyOption]]:
+    """Suggested remedies for the case, each with the catalogue entry (the first of its kind) it starts from;
+    never above `authority` (the caller's room, when given)."""
     first: dict[str, RemedyOption] = {}
     for option in options:
         first.setdefault(option.kind, option)
     found = policy.suggest(case.failure_type, severity=case.severity, is_repeat=case.is_repeat_failure,
                            defaults={kind: option.default_amount_minor for kind, option in first.items()},
-                           customer_costs=customer_costs)
+                           customer_costs=customer_costs, authority=authority)
     return [(suggestion, first[suggestion.kind]) for suggestion in found]
 
 

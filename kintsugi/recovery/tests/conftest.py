@@ -6,12 +6,12 @@ from kintsugi.accounts.models import ApiToken, Organisation, User
 from kintsugi.recovery import services
 from kintsugi.recovery.models import Playbook
 
-VI_PARTS = {
-    "restore": "Chúng tôi đã chuyển quý khách sang phòng 512 đã được dọn sạch và hoàn lại tiền đêm đầu tiên.",
-    "responsibility": "Đây là lỗi của chúng tôi và chúng tôi hoàn toàn chịu trách nhiệm.",
-    "explanation": "Nhân viên buồng phòng ca sáng đã đánh dấu nhầm phòng của quý khách là đã dọn.",
-    "prevention": "Từ hôm nay, trưởng ca sẽ kiểm tra từng phòng trước khi giao cho khách.",
-    "regret": "Chúng tôi rất tiếc vì quý khách đã mất buổi tối nghỉ ngơi sau chuyến bay dài.",
+VI_PARTS = {  # written for the case, not the examples shown beside the parts (those count as unwritten)
+    "restore": "Chúng tôi đã chuyển quý khách sang phòng 304 đã được dọn sạch và hoàn lại tiền đêm đầu tiên.",
+    "responsibility": "Đây là lỗi của khách sạn và chúng tôi hoàn toàn chịu trách nhiệm.",
+    "explanation": "Nhân viên buồng phòng ca chiều đã đánh dấu nhầm phòng của quý khách là đã dọn.",
+    "prevention": "Từ tối nay, trưởng ca sẽ kiểm tra từng phòng trước khi giao cho khách.",
+    "regret": "Chúng tôi rất tiếc vì quý khách đã mất buổi tối nghỉ ngơi sau chuyến bay dài từ Hà Nội.",
 }
 
 

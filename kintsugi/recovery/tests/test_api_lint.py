@@ -24,8 +24,8 @@ def test_lint_answers_warnings_with_spans_in_the_token_users_language(client: Cl
     response = post(client, bearer(agent), {"language": "en", "text": "Sorry, it was due to our supplier."})
     assert response.status_code == 200
     assert response.json() == {"warnings": [{
-        "start": 14, "end": 33, "phrase": "due to our supplier", "kind": "excuse",
-        "suggestion": "Drop the excuse: say what went wrong as our own failure and what we changed.",
+        "start": 14, "end": 33, "phrase": "due to our supplier", "kind": "blame",
+        "suggestion": "Do not blame the customer or a third party; take responsibility for it yourself.",
     }]}
 
 

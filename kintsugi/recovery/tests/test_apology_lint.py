@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from kintsugi.recovery.apology import PARTS, Kind, Phrase, lint
+from kintsugi.recovery.apology import PARTS, Kind, Phrase, lint, unedited_parts
 
 GOOD_APOLOGIES = {
     "en": [
@@ -68,27 +68,40 @@ def test_the_examples_shown_beside_each_part_get_no_warning(language: str) -> No
 
 
 BAD = [
-    ("en", "The delay was due to our supplier.", "due to our supplier", Kind.EXCUSE),
-    ("en", "Unfortunately the system lost your booking.", "the system", Kind.EXCUSE),
+    ("en", "The delay was due to our supplier.", "due to our supplier", Kind.BLAME),
+    ("en", "Unfortunately the system lost your booking.", "the system", Kind.BLAME),
     ("en", "Our policy does not allow refunds here.", "policy does not allow", Kind.EXCUSE),
     ("en", "If you were inconvenienced, we apologise.", "If you were inconvenienced", Kind.CONDITIONAL),
     ("en", "We are sorry, BUT the room was ready.", "BUT", Kind.EXCUSE),
     ("en", "You should have told reception.", "You should have", Kind.BLAME),
     ("en", "It was only a few minutes late.", "only a few minutes", Kind.MINIMISING),
-    ("vi", "Sự chậm trễ là do nhà cung cấp của chúng tôi.", "do nhà cung cấp", Kind.EXCUSE),
-    ("vi", "Do hệ thống bị lỗi nên đơn bị huỷ.", "hệ thống bị lỗi", Kind.EXCUSE),
+    ("vi", "Sự chậm trễ là do nhà cung cấp của chúng tôi.", "do nhà cung cấp", Kind.BLAME),
+    ("vi", "Do hệ thống bị lỗi nên đơn bị huỷ.", "hệ thống bị lỗi", Kind.BLAME),
     ("vi", "Rất tiếc, chính sách không cho phép hoàn tiền.", "chính sách không cho phép", Kind.EXCUSE),
     ("vi", "Chúng tôi xin lỗi nếu quý khách cảm thấy phiền.", "nếu quý khách cảm thấy", Kind.CONDITIONAL),
     ("vi", "Chúng tôi xin lỗi, nhưng phòng đã sẵn sàng.", "nhưng", Kind.EXCUSE),
     ("vi", "Lẽ ra quý khách phải báo lễ tân.", "Lẽ ra quý khách", Kind.BLAME),
     ("vi", "Đó chỉ là sự cố nhỏ.", "chỉ là", Kind.MINIMISING),
-    ("th", "ความล่าช้าเกิดขึ้นเนื่องจากซัพพลายเออร์ของเรา", "เนื่องจากซัพพลายเออร์", Kind.EXCUSE),
-    ("th", "ระบบขัดข้องจึงทำให้การจองหาย", "ระบบขัดข้อง", Kind.EXCUSE),
+    ("th", "ความล่าช้าเกิดขึ้นเนื่องจากซัพพลายเออร์ของเรา", "เนื่องจากซัพพลายเออร์", Kind.BLAME),
+    ("th", "ระบบขัดข้องจึงทำให้การจองหาย", "ระบบขัดข้อง", Kind.BLAME),
     ("th", "นโยบายไม่อนุญาตให้คืนเงินค่ะ", "นโยบายไม่อนุญาต", Kind.EXCUSE),
     ("th", "ขออภัยหากทำให้คุณไม่สะดวก", "ขออภัยหาก", Kind.CONDITIONAL),
     ("th", "ขอโทษค่ะ แต่ว่าห้องพร้อมแล้ว", "แต่ว่า", Kind.EXCUSE),
     ("th", "คุณไม่ได้แจ้งพนักงานล่วงหน้า", "คุณไม่ได้แจ้ง", Kind.BLAME),
     ("th", "รอแค่ไม่กี่นาทีเองค่ะ", "แค่", Kind.MINIMISING),
+    # Blaming another customer, a supplier, the weather or "the system" (issue 18).
+    ("vi", "Phòng có mùi do khách trước hút thuốc.", "do khách trước", Kind.BLAME),
+    ("vi", "Tiếng ồn là do khách khác trên tầng.", "do khách khác", Kind.BLAME),
+    ("vi", "Chuyến bay bị huỷ do thời tiết.", "do thời tiết", Kind.BLAME),
+    ("vi", "Đó là lỗi hệ thống.", "lỗi hệ thống", Kind.BLAME),
+    ("en", "The room smelt because the previous guest smoked.", "the previous guest", Kind.BLAME),
+    ("en", "Another guest took your table.", "Another guest", Kind.BLAME),
+    ("en", "The tour was cancelled because of the weather.", "the weather", Kind.BLAME),
+    ("en", "Our supplier sent the wrong part.", "Our supplier", Kind.BLAME),
+    ("th", "ห้องมีกลิ่นเพราะแขกคนก่อนสูบบุหรี่", "แขกคนก่อน", Kind.BLAME),
+    ("th", "ลูกค้าคนอื่นจองโต๊ะไปแล้ว", "ลูกค้าคนอื่น", Kind.BLAME),
+    ("th", "ทัวร์ถูกยกเลิกเพราะสภาพอากาศ", "สภาพอากาศ", Kind.BLAME),
+    ("th", "ซัพพลายเออร์ส่งของผิด", "ซัพพลายเออร์", Kind.BLAME),
 ]
 
 
@@ -148,5 +161,21 @@ def test_suggestion_is_in_the_active_language() -> None:
     from django.utils import translation
 
     with translation.override("vi"):
-        vi = lint("due to our supplier", "en")[0].suggestion
+        vi = lint("company policy", "en")[0].suggestion
     assert vi == "Bỏ lời bào chữa: nói rõ điều gì đã sai là lỗi của chính chúng ta và chúng ta đã thay đổi gì."
+
+
+def test_a_delivery_before_a_time_is_no_blame_on_the_previous_guest() -> None:
+    assert lint("Chúng tôi sẽ giao cho quý khách trước 18 giờ hôm nay.", "vi") == []
+
+
+@pytest.mark.parametrize("language", ["vi", "th", "en"])
+def test_a_required_part_left_as_its_example_is_not_written(language: str) -> None:
+    restore = PARTS[0].examples[language][0]
+    parts = {"restore": "  " + restore.upper().replace(" ", "   ") + " ", "responsibility": "Our fault, truly.",
+             "explanation": PARTS[2].examples["en"][1], "prevention": "We changed the rota.",
+             "regret": "We are sorry you lost your evening."}
+    assert unedited_parts(parts) == ["restore", "explanation"]
+    assert unedited_parts({**parts, "restore": restore + " Room 204 too.",
+                           "explanation": "The night shift missed it."}) == []
+    assert unedited_parts({"forgiveness": PARTS[5].examples[language][0]}) == []

@@ -11,6 +11,7 @@ from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case, CaseEvent, EventKind
 from kintsugi.comms.models import Message
 from kintsugi.recovery import services
+from kintsugi.recovery.apology import PARTS_BY_KEY
 
 
 def _url(case: Case) -> str:
@@ -60,10 +61,22 @@ def test_htmx_preview_returns_the_composed_text_and_warnings_part_by_part(
     assert 'id="part-explanation-warnings" class="apology-warnings" hx-swap-oob="true"' in html
     explanation = html.split('id="part-explanation-warnings"')[1].split("</div>")[0]
     assert "Do hệ thống" in explanation
-    assert "Excuse" in explanation
+    assert "Blame" in explanation
     restore = html.split('id="part-restore-warnings"')[1].split("</div>")[0]
     assert "lint" not in restore
     assert _counts(case) == before
+
+
+def test_a_part_left_as_its_example_is_flagged_beside_it(
+    client: Client, case: Case, agent: User, vi_parts: dict[str, str]
+) -> None:
+    vi_parts["prevention"] = "Từ hôm nay, trưởng ca sẽ kiểm tra từng phòng trước khi giao cho khách."  # the example
+    assert vi_parts["prevention"] in PARTS_BY_KEY["prevention"].examples["vi"]
+    html = login(client, agent).post(_url(case), {**vi_parts, "action": "preview"}).content.decode()
+    prevention = html.split('id="part-prevention-warnings"')[1].split("</div>")[0]
+    assert 'class="lint lint-unedited"' in prevention
+    restore = html.split('id="part-restore-warnings"')[1].split("</div>")[0]
+    assert "lint-unedited" not in restore
 
 
 def test_plain_post_preview_without_javascript_shows_the_whole_page(

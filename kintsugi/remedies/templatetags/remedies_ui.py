@@ -51,13 +51,14 @@ def remedies_panel(context: Any, case: Case) -> dict[str, Any]:
     currency = services.case_currency(case)
     spent = sum(c.amount_minor or 0 for c in costs if c.currency == currency)
     options = selectors.catalogue_for(case, currency)
-    suggestions = selectors.suggestions_for(case, options, customer_costs=spent)
     given = sum(r.amount_minor for r in remedies if r.currency == currency and r.status in GIVEN_STATUSES)
+    authority = services.authority_left(user, case, currency, case_total=given)
+    suggestions = selectors.suggestions_for(case, options, customer_costs=spent, authority=authority.room)
     get = request.GET
     return {
         "case": case, "user": user, "request": request, "csrf_token": context.get("csrf_token"),
         "currency": currency, "currencies": services.currencies_for(case, settings),
-        "authority": services.authority_left(user, case, currency, case_total=given),
+        "authority": authority,
         "suggestions": suggestions, "options": options,
         "remedies": remedies, "kinds": RemedyKind.choices, "pending": RemedyStatus.PENDING_APPROVAL,
         "fulfillable": FULFILLABLE_STATUSES,

@@ -45,7 +45,10 @@ def test_a_suggestion_prefills_the_form(client: Client, case: Case, agent: User,
     case.save()
     page = login(client, agent).get(f"/cases/{case.reference}/").content.decode()
     assert f"remedy_kind=option-{refund.pk}&amp;remedy_amount=450%2C000" in page  # 300 000 x 150 % (severity 4)
-    assert f"remedy_kind=option-{voucher.pk}&amp;remedy_amount=750%2C000" in page
+    # 750 000 is above the frontline agent's 500 000 at once: the most they may give, and the rest needs approval.
+    assert f"remedy_kind=option-{voucher.pk}&amp;remedy_amount=500%2C000" in page
+    assert "The most you may give yourself; 750,000 ₫ needs approval." in page
+    assert page.count("needs approval.") == 1
     filled = client.get(f"/cases/{case.reference}/?remedy_kind=option-{refund.pk}&remedy_amount=450%2C000")
     html = filled.content.decode()
     assert f'<option value="option-{refund.pk}" selected>Refund · Full refund · 300,000 ₫</option>' in html
@@ -189,7 +192,9 @@ def test_recording_a_cost_feeds_the_suggestion(client: Client, case: Case, agent
     cost = CustomerCost.objects.get()
     assert (cost.amount_minor, cost.currency, cost.note) == (200_000, "VND", "Taxi")
     page = client.get(f"/cases/{case.reference}/").content.decode()
-    assert f"remedy_kind=option-{catalogue[0].pk}&amp;remedy_amount=575%2C000" in page  # 300 000 x 125 % + 200 000
+    # 300 000 x 125 % + 200 000 = 575 000, above the agent's 500 000 at once.
+    assert f"remedy_kind=option-{catalogue[0].pk}&amp;remedy_amount=500%2C000" in page
+    assert "575,000 ₫ needs approval." in page
     assert "Money spent · 200,000 ₫" in page
 
 

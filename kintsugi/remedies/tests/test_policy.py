@@ -204,3 +204,17 @@ def test_no_suggestion_when_the_catalogue_lacks_the_matching_kind() -> None:
                                                           ("JP", "usd", "USD")])
 def test_local_currency_follows_the_country(country: str, fallback: str, code: str) -> None:
     assert policy.local_currency(country, fallback) == code
+
+
+@pytest.mark.parametrize(("authority", "expected"), [
+    (None, [("refund", 200000, ("matched", "severity"), 0)]),
+    (500000, [("refund", 200000, ("matched", "severity"), 0)]),
+    (200000, [("refund", 200000, ("matched", "severity"), 0)]),
+    (150000, [("refund", 150000, ("matched", "severity", "needs_approval"), 200000)]),
+    (0, [("refund", 0, ("matched", "severity", "needs_approval"), 200000)]),
+])
+def test_a_suggestion_is_never_above_the_callers_authority(
+    authority: int | None, expected: list[tuple[str, int, tuple[str, ...], int]]
+) -> None:
+    found = policy.suggest("monetary", severity=5, is_repeat=False, defaults={"refund": 100000}, authority=authority)
+    assert [(s.kind, s.amount, s.reasons, s.wanted) for s in found] == expected
