@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # only so the API docs use the Swagger UI files ninja ships, never a CDN
     "django_tasks_db",
+    "axes",  # login throttling (kintsugi.accounts.lockout)
     "kintsugi.accounts",
     "kintsugi.cases",
     "kintsugi.comms",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the lockout page
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -186,11 +189,24 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# AxesStandaloneBackend first: it refuses every sign-in (even the right password) while the account is locked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes, kintsugi.accounts.lockout): after AXES_FAILURE_LIMIT failed sign-ins from one
+# (username, IP address) pair, or LOGIN_IP_FAILURE_LIMIT from one IP address over all usernames, every sign-in
+# there is refused for AXES_COOLOFF_TIME. Unlock sooner in the admin or with `manage.py axes_reset_username`.
+AXES_HANDLER = "kintsugi.accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kintsugi.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # Email: a file per message under var/mail by default (a fresh checkout sends nothing by accident);
 # EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc. for real delivery.
