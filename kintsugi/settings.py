@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # only so the API docs use the Swagger UI files ninja ships, never a CDN
     "django_tasks_db",
+    "axes",  # login throttling (kintsugi.accounts.lockout)
     "kintsugi.accounts",
     "kintsugi.cases",
     "kintsugi.comms",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kintsugi.db.readgate.ReadGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the lockout page
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -188,11 +193,58 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# AxesStandaloneBackend first: it refuses every sign-in (even the right password) while the account is locked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (Django's own middleware): scripts, styles and everything else from this site only; no
+# inline script, no inline style attribute, no eval (the pages use none; htmx's indicator <style> is turned off in
+# base.html). data: images: the public pages' empty favicon.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Served over HTTPS (KINTSUGI_HTTPS=1, see docs/deploy.md): redirect http to https, HSTS for a year, cookies only
+# over HTTPS and under the __Host- prefix (the browser then refuses them from http or from another subdomain).
+HTTPS = env_bool("KINTSUGI_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own): KINTSUGI_PROXY_SSL=1.
+    if env_bool("KINTSUGI_PROXY_SSL", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Login throttling (django-axes, kintsugi.accounts.lockout): after AXES_FAILURE_LIMIT failed sign-ins from one
+# (username, IP address) pair, or LOGIN_IP_FAILURE_LIMIT from one IP address over all usernames, every sign-in
+# there is refused for AXES_COOLOFF_TIME. Unlock sooner in the admin or with `manage.py axes_reset_username`.
+AXES_HANDLER = "kintsugi.accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kintsugi.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # Email: a file per message under var/mail by default (a fresh checkout sends nothing by accident);
 # EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc. for real delivery.

@@ -2,7 +2,8 @@
 
 A test chooses its screen and whether scripts run by parametrizing `viewport` and `js_enabled`, e.g.
 `@pytest.mark.parametrize("viewport", [PHONE])`; the defaults are a desktop screen with JavaScript on.
-Each page also watches for server errors (5xx) and uncaught script errors, and fails the test on either.
+Each page also watches for server errors (5xx), uncaught script errors and Content-Security-Policy violations,
+and fails the test on any.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def page(browser: Browser, viewport: ViewportSize, js_enabled: bool) -> Iterator
     problems: list[str] = []
     tab.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 500 else None)
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # Whatever the Content-Security-Policy refused (an inline script or style, a foreign source).
+    tab.on("console", lambda m: problems.append(f"CSP: {m.text}") if "Content Security Policy" in m.text else None)
     yield tab
     context.close()
     assert not problems, "the pages went wrong along the way:\n" + "\n".join(problems)
