@@ -77,6 +77,11 @@ class Outbox(Protocol):
     ) -> None:
         """Tell these staff members (users or user ids, each told once) something of `kind` about the case."""
 
+    def notify_many(
+        self, items: Sequence[tuple[Sequence[User | int], str, Case, datetime, dict[str, Any] | None]]
+    ) -> None:
+        """notify() for several (recipients, kind, case, at, data) at once."""
+
     def send(self, case: Case, body: str, *, by: User | None, at: datetime) -> Any:
         """Queue a message to the customer on the case's channel, sent after commit; returns the message (the
         core records its `pk` and `channel` on the timeline)."""

@@ -10,7 +10,7 @@ from typing import Any
 from kintsugi.accounts.models import User
 from kintsugi.cases.models import Case
 from kintsugi.comms.models import Message
-from kintsugi.comms.notifications import notify
+from kintsugi.comms.notifications import notify, notify_many
 from kintsugi.comms.services import queue_outbound, record_inbound, requeue_due_messages
 
 
@@ -27,6 +27,11 @@ class CommsOutbox:
         data: dict[str, Any] | None = None,
     ) -> None:
         notify(list(recipients), kind, case, at=at, data=data)
+
+    def notify_many(
+        self, items: Sequence[tuple[Sequence[User | int], str, Case, datetime, dict[str, Any] | None]]
+    ) -> None:
+        notify_many([(list(recipients), kind, case, at, data) for recipients, kind, case, at, data in items])
 
     def send(self, case: Case, body: str, *, by: User | None, at: datetime) -> Message:
         return queue_outbound(case, body, by=by, at=at)

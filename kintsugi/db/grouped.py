@@ -3,9 +3,10 @@ commit (and one turn of SQLite's write lock), not many.
 
 `grouped(write_batch)` turns a service that takes a list (cases.services.open_cases, intake's
 submit_public_complaints) into a function of one item, for a view served by many threads. A thread calls it and
-blocks until its item is written. The first thread that finds no batch in flight becomes the leader: it takes
-everything queued (up to `max_batch` items, its own first) and hands them to `write_batch`, which writes them in
-one transaction. Meanwhile new arrivals queue up; when the leader is done it wakes the thread at the head of the
+blocks until its item is written. The first thread that finds no batch in flight becomes the leader: it begins the
+transaction (on SQLite this waits for the database's write lock, held by another process's batch), then takes
+everything queued by then (up to `max_batch` items, its own first) and hands them to `write_batch`, which writes
+them in that transaction. Meanwhile new arrivals queue up; when the leader is done it wakes the thread at the head of the
 queue to lead the next batch, and returns.
 
 Each item gets its own outcome: its result, or an exception the service returned for it (raised to its caller).
@@ -19,6 +20,7 @@ import threading
 from _thread import allocate_lock
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from django.db import transaction
 
@@ -58,10 +60,12 @@ class GroupCommitter[T, R]:
         *,
         write_one: Callable[[T], R] | None = None,
         max_batch: int = 64,
+        begin: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self.write_batch = write_batch
         self.write_one = write_one or (lambda item: write_batch([item])[0])
         self.max_batch = max_batch
+        self.begin = begin
         self._mutex = threading.Lock()
         self._queue: deque[_Slot[T, R]] = deque()
         self._busy = False
@@ -87,8 +91,6 @@ class GroupCommitter[T, R]:
         # Leading: our slot is at the head of the queue (the queue was empty, or the last leader picked us).
         batch: list[_Slot[T, R]] = []
         try:
-            with self._mutex:
-                batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
             self._write(batch)
         finally:
             with self._mutex:
@@ -103,34 +105,49 @@ class GroupCommitter[T, R]:
                     other.wake.release()
         return slot.outcome()
 
-    def _write(self, batch: list[_Slot[T, R]]) -> None:
+    def _take(self, batch: list[_Slot[T, R]]) -> None:
+        with self._mutex:
+            batch.extend(self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue))))
         self.batches += 1
         self.items += len(batch)
+
+    def _write(self, batch: list[_Slot[T, R]]) -> None:
+        """Take the queue into `batch` and write it. `begin` starts the batch's transaction first: waiting there
+        for the database's write lock (another process is committing), the batch grows with the requests that
+        arrive meanwhile, and one commit answers them all."""
         self._local.leading = True
         try:
-            self._write_or_fall_back(batch)
+            try:
+                with self.begin():
+                    self._take(batch)
+                    results = self.write_batch([slot.item for slot in batch])
+            except BaseException as exc:
+                if not batch:  # the transaction could not begin: fail the leader's own item with it
+                    self._take(batch)
+                self._fall_back(batch, exc)
+            else:
+                self._give(batch, results)
         finally:
             self._local.leading = False
 
-    def _write_or_fall_back(self, batch: list[_Slot[T, R]]) -> None:
-        try:
-            results = self.write_batch([slot.item for slot in batch])
-        except Exception as exc:
-            if len(batch) == 1:
-                batch[0].error = exc
-                return
-            # Which item broke the batch is unknown: give each its own transaction and its own outcome.
-            for slot in batch:
-                try:
-                    slot.result = self.write_one(slot.item)
-                except Exception as one_exc:
-                    slot.error = one_exc
-            return
-        except BaseException as exc:
+    def _fall_back(self, batch: list[_Slot[T, R]], exc: BaseException) -> None:
+        """The batch failed as a whole (in writing it, or at its commit)."""
+        if not isinstance(exc, Exception):
             # KeyboardInterrupt, SystemExit: every waiting thread learns of it, and the leader re-raises it.
             for slot in batch:
                 slot.error = exc
-            raise
+            raise exc
+        if len(batch) == 1:
+            batch[0].error = exc
+            return
+        # Which item broke the batch is unknown: give each its own transaction and its own outcome.
+        for slot in batch:
+            try:
+                slot.result = self.write_one(slot.item)
+            except Exception as one_exc:
+                slot.error = one_exc
+
+    def _give(self, batch: list[_Slot[T, R]], results: Sequence[R]) -> None:
         if len(results) != len(batch):
             error = RuntimeError(f"write_batch returned {len(results)} results for {len(batch)} items")
             for slot in batch:
@@ -149,7 +166,9 @@ def grouped[T, R](
     def write_one(item: T) -> R | Exception:
         return write_batch([item])[0]
 
-    committer: GroupCommitter[T, R | Exception] = GroupCommitter(write_batch, write_one=write_one, max_batch=max_batch)
+    committer: GroupCommitter[T, R | Exception] = GroupCommitter(
+        write_batch, write_one=write_one, max_batch=max_batch, begin=transaction.atomic
+    )
 
     def submit(item: T) -> R:
         outcome = write_one(item) if transaction.get_connection().in_atomic_block else committer.submit(item)

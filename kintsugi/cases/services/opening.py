@@ -20,7 +20,6 @@ from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import (
     Case,
     CaseCounter,
-    CaseEvent,
     Category,
     Channel,
     Customer,
@@ -32,8 +31,8 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, sla_policy_for
 from kintsugi.cases.services.customers import CustomerContact, attach_customers, identities_of
-from kintsugi.cases.services.events import now
-from kintsugi.cases.services.timers import escalate_now, refresh_sla
+from kintsugi.cases.services.events import Entry, now, record_many
+from kintsugi.cases.services.timers import escalate, refresh_sla, tell_supervisors
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
 
 # Fallback targets when an organisation has no SLA policy at all: answer within a working day, resolve in three.
@@ -255,22 +254,24 @@ def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
         for (organisation_id, year), cases in years.items():
             for case, reference in zip(cases, _reserve_references(organisation_id, year, len(cases)), strict=True):
                 case.reference = reference
+        # A repeat failure is escalated as it opens: its priority is raised before it is written.
+        escalations = []
         for p, repeat in zip(batch, repeats, strict=True):
             p.case.is_repeat_failure = repeat
+            if repeat:
+                escalations.append(escalate(p.case, by=None, at=p.case.created_at, reason="repeat_failure"))
         # The SLA's derived fields are set on each case before it is written; its timers are written after it.
         timers = [timer for p in batch for timer in refresh_sla(p.case, p.case.created_at)]
         cases = Case.objects.bulk_create([p.case for p in batch])
         Timer.objects.bulk_create(timers)
-        CaseEvent.objects.bulk_create([
-            CaseEvent(case=case, organisation_id=case.organisation_id, kind=EventKind.CREATED, actor=case.created_by,
-                      is_customer_visible=True, body=case.description, created_at=case.created_at,
-                      data={"channel": case.channel, "severity": case.severity,
-                            "repeat_failure": case.is_repeat_failure})
-            for case in cases
+        record_many([
+            *(Entry(case, EventKind.CREATED, case.created_by, case.created_at, case.description, visible=True,
+                    data={"channel": case.channel, "severity": case.severity,
+                          "repeat_failure": case.is_repeat_failure})
+              for case in cases),
+            *escalations,
         ])
-        for case in cases:
-            if case.is_repeat_failure:
-                escalate_now(case, by=None, at=case.created_at, reason="repeat_failure")
+        tell_supervisors(escalations)
     return cases
 
 

@@ -4,6 +4,7 @@ due ones (a conditional UPDATE claims each, so two loops never fire the same tim
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.selectors import calendar_for, supervisors_for
 from kintsugi.cases.services import events
-from kintsugi.cases.services.events import notify, record, save
+from kintsugi.cases.services.events import Entry, notify, notify_many, record, record_many, save
 
 log = logging.getLogger("kintsugi.timers")
 
@@ -92,16 +93,36 @@ def reschedule(case: Case, at: datetime) -> None:
         Timer.objects.bulk_create(timers)
 
 
-def escalate_now(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> None:
-    """The one escalation (a repeat failure, a breach, staff asking for help): the priority up one level, on the
-    timeline, and the supervisors told."""
+def escalate(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> Entry:
+    """The one escalation (a repeat failure, a breach, staff asking for help), in two halves: this one raises the
+    case's priority one level (the caller saves the case) and gives its timeline entry; `tell_supervisors` then
+    tells the supervisors. `escalate_now` does both for a saved case; opening a case does them for a batch of
+    cases before and after it inserts them."""
     old = case.priority
     case.priority = PRIORITY_UP[Priority(case.priority)]
+    return Entry(case, EventKind.ESCALATED, by, at, body, data={"reason": reason, "from": old, "to": case.priority})
+
+
+def tell_supervisors(escalations: Sequence[Entry]) -> None:
+    """Tell the supervisors of each escalated case (not the one who escalated it); one look-up per location."""
+    supervisors: dict[tuple[int, int], list[User]] = {}
+    told = []
+    for entry in escalations:
+        case = entry.case
+        key = (case.organisation_id, case.location_id)
+        if key not in supervisors:
+            supervisors[key] = list(supervisors_for(case))
+        recipients = [u for u in supervisors[key] if entry.by is None or u.pk != entry.by.pk]
+        told.append((recipients, "escalated", case, entry.at, {"reason": entry.data["reason"]}))
+    notify_many(told)
+
+
+def escalate_now(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> None:
+    """Escalate a saved case: its priority up one level, on the timeline, and the supervisors told."""
+    entry = escalate(case, by=by, at=at, reason=reason, body=body)
     save(case, at, "priority")
-    record(case, EventKind.ESCALATED, by=by, at=at, body=body,
-           data={"reason": reason, "from": old, "to": case.priority})
-    recipients = [u for u in supervisors_for(case) if by is None or u.pk != by.pk]
-    notify(recipients, "escalated", case, at=at, data={"reason": reason})
+    record_many([entry])
+    tell_supervisors([entry])
 
 
 @transaction.atomic

@@ -226,3 +226,26 @@ def test_open_case_and_a_batch_of_one_write_the_same_case(
                 case.resolution_target_s, sorted(case.timers.values_list("kind", flat=True)))
 
     assert shape(single) == shape(batched)
+
+
+@pytest.mark.usefixtures("policy")
+def test_repeat_failures_of_a_batch_are_escalated_together_with_one_look_up_of_the_supervisors(
+    org: Organisation, front_desk: Touchpoint, supervisor: User, manager: User, django_assert_num_queries: Any
+) -> None:
+    emails = [f"guest{n}@example.com" for n in range(3)]
+    services.open_cases([web_request(org, front_desk, minutes=-60, contact=contact(email=e)) for e in emails])
+
+    # savepoint; identities; history; reference (update, read); cases; timers; events; supervisors;
+    # notifications; release. (One by one, each escalation was four more: priority, event, supervisors, notices.)
+    with django_assert_num_queries(11):
+        repeats = services.open_cases([web_request(org, front_desk, contact=contact(email=e)) for e in emails])
+
+    assert [(case.is_repeat_failure, case.priority) for case in repeats] == [(True, Priority.HIGH)] * 3
+    assert list(Case.objects.filter(pk__in=[c.pk for c in repeats]).values_list("priority", flat=True)) == [
+        Priority.HIGH] * 3
+    assert sorted(Notification.objects.values_list("case__reference", "user__username")) == [
+        (case.reference, user) for case in repeats for user in ("manager", "supervisor")
+    ]
+    for case in repeats:
+        assert list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == [
+            EventKind.CREATED, EventKind.ESCALATED]

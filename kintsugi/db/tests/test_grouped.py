@@ -4,7 +4,8 @@ inside a transaction the item is written at once. (Cases opened through it: case
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -57,6 +58,55 @@ def test_one_failing_item_fails_alone_and_the_rest_of_its_batch_is_written_one_b
     assert sorted(written) == [0, 1, 2, 4, 5]
 
 
+def test_a_leader_waiting_to_begin_its_transaction_takes_what_arrived_meanwhile_into_its_batch() -> None:
+    release = threading.Event()
+    batches: list[list[int]] = []
+
+    @contextmanager
+    def begin() -> Iterator[None]:
+        if not batches:
+            release.wait(5)  # as if another process held the database's write lock
+        yield
+
+    def write_batch(items: Sequence[int]) -> list[int]:
+        batches.append(list(items))
+        return list(items)
+
+    committer: GroupCommitter[int, int] = GroupCommitter(write_batch, begin=begin)
+    results = run_threads(committer, range(5), before_release=lambda: queued(committer, 5), release=release,
+                          leading=lambda: committer._busy)
+
+    assert results == {n: n for n in range(5)}
+    assert [sorted(batch) for batch in batches] == [[0, 1, 2, 3, 4]]  # one batch, not [0] and then the rest
+    assert (committer.batches, committer.items) == (1, 5)
+
+
+def test_a_batch_that_fails_at_its_commit_is_written_again_one_by_one() -> None:
+    release = threading.Event()
+    commits: list[str] = []
+    written: list[list[int]] = []
+
+    @contextmanager
+    def begin() -> Iterator[None]:
+        if not commits:
+            release.wait(5)
+        yield
+        commits.append("failed" if not commits else "ok")
+        if commits[-1] == "failed":  # a deferred constraint checked at COMMIT (PostgreSQL)
+            raise IntegrityError("violates foreign key constraint")
+
+    def write_batch(items: Sequence[int]) -> list[int]:
+        written.append(list(items))
+        return list(items)
+
+    committer: GroupCommitter[int, int] = GroupCommitter(write_batch, begin=begin)
+    results = run_threads(committer, range(3), before_release=lambda: queued(committer, 3), release=release,
+                          leading=lambda: committer._busy)
+
+    assert results == {0: 0, 1: 1, 2: 2}
+    assert written == [[0, 1, 2], [0], [1], [2]]  # the batch, then each item in a transaction of its own
+
+
 def test_a_batch_that_returns_the_wrong_number_of_results_fails_each_of_its_items() -> None:
     committer: GroupCommitter[int, int] = GroupCommitter(lambda items: [])
 
@@ -75,6 +125,7 @@ def test_submitting_from_inside_a_batch_is_refused_rather_than_waiting_for_itsel
     assert committer._busy is False
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_exception_the_batch_returns_for_an_item_is_raised_to_its_caller_only() -> None:
     def write_batch(items: Sequence[int]) -> list[int | Exception]:
         return [ValueError(f"{item} is odd") if item % 2 else item for item in items]

@@ -19,10 +19,11 @@ def queued(committer: GroupCommitter[Any, Any], n: int) -> bool:
 
 def run_threads(
     committer: GroupCommitter[Any, Any], items: Any, *, before_release: Callable[[], bool], release: threading.Event,
-    submit: Callable[[Any], Any] | None = None,
+    submit: Callable[[Any], Any] | None = None, leading: Callable[[], bool] | None = None,
 ) -> dict[Any, Any]:
-    """Submit each item from its own thread, the first one first; release the first batch once the others wait.
-    Each item's result, or the exception its thread got."""
+    """Submit each item from its own thread, the first one first; the others once the first thread leads (by
+    default: once it has taken its batch, so the others queue behind it); release the first batch once the others
+    wait. Each item's result, or the exception its thread got."""
     results: dict[Any, Any] = {}
     submit = submit or committer.submit
 
@@ -37,7 +38,7 @@ def run_threads(
     items = list(items)
     first = threading.Thread(target=run, args=(items[0],))
     first.start()
-    wait_until(lambda: committer.batches >= 1 or committer._busy)
+    wait_until(leading or (lambda: committer.batches >= 1))
     others = [threading.Thread(target=run, args=(item,)) for item in items[1:]]
     for thread in others:
         thread.start()
