@@ -239,7 +239,9 @@ def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
     escalated."""
     moment = now(None)
     batch = [_prepare(request, request.at or moment) for request in requests]
-    with transaction.atomic():
+    # All or none: inside a caller's transaction (the group commit's batch) it takes no savepoint of its own, so a
+    # failure here fails the caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
         new_customers = _attach_customers(batch)
         for p in batch:
             customer = p.case.customer

@@ -24,16 +24,16 @@ def post(client: Client, headers: dict[str, str], payload: dict[str, Any]) -> An
 
 
 @pytest.mark.usefixtures("policy")
-def test_known_codes_cost_no_query_and_a_new_customer_costs_eleven(
+def test_known_codes_cost_no_query_and_a_new_customer_costs_nine(
     client: Client, headers: dict[str, str], front_desk: Touchpoint, rooms: Category,
     django_assert_num_queries: Any,
 ) -> None:
     codes = {"location": "hanoi", "touchpoint": "hn-desk", "category": "rooms"}
     post(client, headers, {"description": EN_TEXT, "customer": {"email": "warm@example.com"}, **codes})
 
-    # savepoint; the customer's identities; customer, identity; reference (update, read), case, timers, event;
-    # release; the identities the answer shows.
-    with django_assert_num_queries(11):
+    # the customer's identities; customer, identity; reference (update, read), case, timers, event;
+    # the identities the answer shows. (Inside the caller's transaction: no savepoint of its own.)
+    with django_assert_num_queries(9):
         response = post(client, headers, {"description": EN_TEXT, "customer": {"email": "new@example.com"}, **codes})
 
     assert response.status_code == 201
@@ -49,10 +49,10 @@ def test_a_returning_customer_costs_the_history_check_and_the_escalation(
     body = {"description": EN_TEXT, "location": "hanoi", "customer": {"email": "emma@example.com", "name": "Emma"}}
     post(client, headers, body)
 
-    # savepoint; identities; the new phone; history; reference (update, read), case (its priority already
+    # identities; the new phone; history; reference (update, read), case (its priority already
     # raised), timers; the created and escalated events in one insert; the supervisors, their notifications;
-    # release; the identities the answer shows.
-    with django_assert_num_queries(13):
+    # the identities the answer shows.
+    with django_assert_num_queries(11):
         response = post(client, headers, {**body, "customer": {"email": "emma@example.com", "phone": "0912000111"}})
 
     assert response.status_code == 201
@@ -69,8 +69,8 @@ def test_a_customer_known_by_name_only_is_created_and_shown_without_identities(
     body = {"description": EN_TEXT, "location": "hanoi", "customer": {"name": "Emma"}}
     post(client, headers, body)
 
-    # savepoint; customer; reference (update, read), case, timers, event; release; the (no) identities.
-    with django_assert_num_queries(9):
+    # customer; reference (update, read), case, timers, event; the (no) identities.
+    with django_assert_num_queries(7):
         response = post(client, headers, body)
 
     assert response.status_code == 201

@@ -235,9 +235,9 @@ def test_repeat_failures_of_a_batch_are_escalated_together_with_one_look_up_of_t
     emails = [f"guest{n}@example.com" for n in range(3)]
     services.open_cases([web_request(org, front_desk, minutes=-60, contact=contact(email=e)) for e in emails])
 
-    # savepoint; identities; history; reference (update, read); cases; timers; events; supervisors;
-    # notifications; release. (One by one, each escalation was four more: priority, event, supervisors, notices.)
-    with django_assert_num_queries(11):
+    # identities; history; reference (update, read); cases; timers; events; supervisors; notifications.
+    # (One by one, each escalation was four more: priority, event, supervisors, notifications.)
+    with django_assert_num_queries(9):
         repeats = services.open_cases([web_request(org, front_desk, contact=contact(email=e)) for e in emails])
 
     assert [(case.is_repeat_failure, case.priority) for case in repeats] == [(True, Priority.HIGH)] * 3
