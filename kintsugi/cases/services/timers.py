@@ -105,14 +105,14 @@ def escalate(case: Case, *, by: User | None, at: datetime, reason: str, body: st
 
 def tell_supervisors(escalations: Sequence[Entry]) -> None:
     """Tell the supervisors of each escalated case (not the one who escalated it); one look-up per location."""
-    supervisors: dict[tuple[int, int], list[User]] = {}
-    told = []
+    supervisors: dict[tuple[int, int], list[int]] = {}
+    told: list[tuple[Sequence[User | int], str, Case, datetime, dict[str, Any] | None]] = []
     for entry in escalations:
         case = entry.case
         key = (case.organisation_id, case.location_id)
         if key not in supervisors:
-            supervisors[key] = list(supervisors_for(case))
-        recipients = [u for u in supervisors[key] if entry.by is None or u.pk != entry.by.pk]
+            supervisors[key] = list(supervisors_for(case).values_list("pk", flat=True))
+        recipients = [pk for pk in supervisors[key] if entry.by is None or pk != entry.by.pk]
         told.append((recipients, "escalated", case, entry.at, {"reason": entry.data["reason"]}))
     notify_many(told)
 
@@ -150,7 +150,7 @@ def fire_timer(timer: Timer, *, at: datetime | None = None) -> bool:
     data = {"target": target, "due_at": due.isoformat() if due else None}
     if kind in BREACH_AFTER:  # a warning
         record(case, EventKind.SLA_WARNING, by=None, at=at, data=data)
-        recipients: list[Any] = list(supervisors_for(case))
+        recipients: list[Any] = list(supervisors_for(case).values_list("pk", flat=True))
         if case.assignee_id is not None:
             recipients.append(case.assignee_id)
         notify(recipients, "sla_warning", case, at=at, data=data)
