@@ -38,6 +38,22 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as a datetime-local input sends it (2026-11-16T14:05), left without a zone: the form reads
+    it on its location's clocks. (Not through Django's current time zone: switching it costs more than the rest
+    of the form's validation.)"""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def is_too_short(text: str) -> bool:
     """Whether a description is shorter than a few words (Thai: than MIN_THAI_LETTERS letters)."""
     if THAI.search(text):
@@ -57,7 +73,7 @@ class ComplaintForm(SharedFieldsForm):
         label=_("Booking or room number"), required=False, max_length=MAX_BOOKING_REFERENCE,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = LocalDateTimeField(
         label=_("When did it happen?"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         error_messages={"invalid": _("Please give a date and a time, or leave it empty.")},
@@ -94,9 +110,6 @@ class ComplaintForm(SharedFieldsForm):
         # "When it happened" is the time on the clocks where it happened: the location's time zone.
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
 
-    def full_clean(self) -> None:
-        with timezone.override(self.tz):  # the date-time field reads a time without zone in the current one
-            super().full_clean()
 
     @property
     def is_bot(self) -> bool:
@@ -121,8 +134,11 @@ class ComplaintForm(SharedFieldsForm):
         return description
 
     def clean_occurred_at(self) -> datetime | None:
+        occurred_at: datetime | None = self.cleaned_data["occurred_at"]
+        if occurred_at is not None and occurred_at.tzinfo is None:
+            occurred_at = occurred_at.replace(tzinfo=self.tz)  # a time that a clock change skips or repeats: fold 0
         try:
-            return check_occurred_at(self.cleaned_data["occurred_at"], timezone.now())
+            return check_occurred_at(occurred_at, timezone.now())
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
 
