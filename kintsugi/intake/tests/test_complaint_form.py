@@ -114,3 +114,21 @@ def test_a_long_booking_number_is_refused_at_its_field() -> None:
 
     assert not complaint.is_valid()
     assert complaint.errors == {"booking_reference": ["Ensure this value has at most 50 characters (it has 51)."]}
+
+
+def test_a_time_the_clocks_skipped_is_still_taken_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 01:30 on 29 March 2026 never happened in London (the clocks went from 01:00 to 02:00); a customer who types
+    # it still means about then. (Django's own date-time field refuses such a time.)
+    freeze_now(monkeypatch, datetime(2026, 3, 30, 12, 0, tzinfo=UTC))
+    complaint = form("Europe/London", occurred_at="2026-03-29T01:30")
+
+    assert complaint.is_valid(), complaint.errors
+    assert complaint.cleaned_data["occurred_at"] == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+
+
+def test_a_time_sent_with_its_offset_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze_now(monkeypatch, MONDAY_1630)
+    complaint = form("Europe/London", occurred_at="2026-11-16T14:05+07:00")
+
+    assert complaint.is_valid(), complaint.errors
+    assert complaint.cleaned_data["occurred_at"] == datetime(2026, 11, 16, 7, 5, tzinfo=UTC)

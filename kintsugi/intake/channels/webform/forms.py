@@ -4,7 +4,7 @@ you, a photo; and a honeypot."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -135,8 +135,11 @@ class ComplaintForm(SharedFieldsForm):
 
     def clean_occurred_at(self) -> datetime | None:
         occurred_at: datetime | None = self.cleaned_data["occurred_at"]
-        if occurred_at is not None and occurred_at.tzinfo is None:
-            occurred_at = occurred_at.replace(tzinfo=self.tz)  # a time that a clock change skips or repeats: fold 0
+        if occurred_at is not None:
+            if occurred_at.tzinfo is None:
+                occurred_at = occurred_at.replace(tzinfo=self.tz)  # one a clock change skips or repeats: fold 0
+            # As an instant: a time in a clock change's gap compares equal to nothing in another zone (PEP 495).
+            occurred_at = occurred_at.astimezone(UTC)
         try:
             return check_occurred_at(occurred_at, timezone.now())
         except InvalidInput as exc:
