@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC
 from functools import cache
 from typing import Any
 
@@ -362,8 +361,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         language=payload.language,
         subject=payload.subject,
         booking_reference=payload.booking_reference,
-        # In UTC, as every time the API answers with (the offset given is only how it was said).
-        occurred_at=payload.occurred_at.astimezone(UTC) if payload.occurred_at else None,
+        occurred_at=payload.occurred_at,
     )
     try:
         case = _open_grouped(case_request)

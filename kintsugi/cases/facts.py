@@ -4,7 +4,7 @@ field); pure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +39,10 @@ def check_occurred_at(occurred_at: datetime | None, now: datetime) -> datetime |
     if occurred_at < now - MAX_OCCURRED_AGE:
         raise InvalidInput(_("That is more than a year ago. Please give a time within the last 12 months."))
     return occurred_at
+
+
+def in_utc(occurred_at: datetime | None) -> datetime | None:
+    """A checked time as an instant in UTC (a time in a clock change's gap, as typed on a location's clocks,
+    compares equal to nothing in another zone until then; PEP 495). Only after check_occurred_at: a year-1 or
+    year-9999 time cannot be moved to UTC at all."""
+    return occurred_at.astimezone(UTC) if occurred_at is not None else None

@@ -16,7 +16,7 @@ from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import sla
 from kintsugi.cases.errors import InvalidInput, NotAllowed
-from kintsugi.cases.facts import check_booking_reference, check_occurred_at
+from kintsugi.cases.facts import check_booking_reference, check_occurred_at, in_utc
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import (
     Case,
@@ -150,7 +150,7 @@ def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
         subject=(request.subject.strip() or subject_from(description))[:200],
         description=description,
         booking_reference=request.booking_reference.strip(),
-        occurred_at=request.occurred_at,
+        occurred_at=in_utc(request.occurred_at),
         status=Status.NEW,
         is_open=True,
         priority=Priority.HIGH if severity >= 5 else Priority.NORMAL,

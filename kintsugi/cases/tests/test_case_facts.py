@@ -148,8 +148,9 @@ def test_the_api_takes_and_returns_them(client: Client, agent: User, hanoi: Loca
 @pytest.mark.parametrize(
     ("occurred_at", "status", "code"),
     [("2026-11-15T22:40:00", 422, "validation_failed"), ("yesterday", 422, "validation_failed"),
-     ("2026-11-17T10:00:00+07:00", 400, "invalid")],
-    ids=["no-offset", "not-a-time", "future"],
+     ("2026-11-17T10:00:00+07:00", 400, "invalid"), ("0001-01-01T00:00:00+07:00", 400, "invalid"),
+     ("9999-12-31T23:59:59-05:00", 400, "invalid")],
+    ids=["no-offset", "not-a-time", "future", "year-1", "year-9999"],
 )
 def test_the_api_refuses_a_time_without_offset_or_to_come(
     client: Client, agent: User, hanoi: Location, monkeypatch: pytest.MonkeyPatch, occurred_at: str,
@@ -163,7 +164,10 @@ def test_the_api_refuses_a_time_without_offset_or_to_come(
     error = response.json()["error"]  # type: ignore[attr-defined]
     assert error["code"] == code
     if status == 400:
-        assert error["message"] == "That time has not come yet. Please give when it happened."
+        assert error["message"] == (
+            "That is more than a year ago. Please give a time within the last 12 months." if occurred_at < "2026"
+            else "That time has not come yet. Please give when it happened."
+        )
     else:
         assert [detail["field"] for detail in error["details"]] == ["occurred_at"]
     assert Case.objects.count() == 0

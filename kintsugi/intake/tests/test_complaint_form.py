@@ -82,10 +82,12 @@ def test_when_it_happened_is_optional() -> None:
     [
         ("2026-11-16T17:00", "That time has not come yet. Please give when it happened."),  # 17:00 in Hà Nội: ahead
         ("2025-11-15T16:00", "That is more than a year ago. Please give a time within the last 12 months."),
+        ("0001-01-01T00:00", "That is more than a year ago. Please give a time within the last 12 months."),
+        ("9999-12-31T23:59", "That time has not come yet. Please give when it happened."),
         ("yesterday evening", "Please give a date and a time, or leave it empty."),
         ("2026-13-40T25:00", "Please give a date and a time, or leave it empty."),
     ],
-    ids=["ahead", "over-a-year", "words", "no-such-day"],
+    ids=["ahead", "over-a-year", "year-1", "year-9999", "words", "no-such-day"],
 )
 def test_a_time_ahead_too_old_or_unreadable_is_refused_at_its_field(
     monkeypatch: pytest.MonkeyPatch, typed: str, message: str

@@ -4,7 +4,7 @@ you, a photo; and a honeypot."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kintsugi.cases.facts import MAX_BOOKING_REFERENCE, check_occurred_at
+from kintsugi.cases.facts import MAX_BOOKING_REFERENCE, check_occurred_at, in_utc
 from kintsugi.cases.services import InvalidInput, normalise_email, normalise_phone
 from kintsugi.intake.forms import checked_photo
 from kintsugi.intake.photos import Photo
@@ -110,7 +110,6 @@ class ComplaintForm(SharedFieldsForm):
         # "When it happened" is the time on the clocks where it happened: the location's time zone.
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
 
-
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT, "").strip())
@@ -135,13 +134,10 @@ class ComplaintForm(SharedFieldsForm):
 
     def clean_occurred_at(self) -> datetime | None:
         occurred_at: datetime | None = self.cleaned_data["occurred_at"]
-        if occurred_at is not None:
-            if occurred_at.tzinfo is None:
-                occurred_at = occurred_at.replace(tzinfo=self.tz)  # one a clock change skips or repeats: fold 0
-            # As an instant: a time in a clock change's gap compares equal to nothing in another zone (PEP 495).
-            occurred_at = occurred_at.astimezone(UTC)
+        if occurred_at is not None and occurred_at.tzinfo is None:
+            occurred_at = occurred_at.replace(tzinfo=self.tz)  # one a clock change skips or repeats: fold 0
         try:
-            return check_occurred_at(occurred_at, timezone.now())
+            return in_utc(check_occurred_at(occurred_at, timezone.now()))
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
 
