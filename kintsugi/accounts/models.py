@@ -42,6 +42,18 @@ class Organisation(models.Model):
         _("Buddhist year in Thai"), default=False,
         help_text=_("Show years in Thai as the Buddhist era (2569 for 2026), on staff pages and to customers."),
     )
+    # What the public form's privacy notice tells customers (kintsugi/intake/privacy.py).
+    privacy_policy_url = models.URLField(
+        _("privacy policy URL"), blank=True, help_text=_("Linked from the privacy notice of the public form.")
+    )
+    privacy_contact = models.CharField(
+        _("privacy contact"), max_length=200, blank=True,
+        help_text=_("Whom customers ask about their data: an email address, a phone number or a team's name."),
+    )
+    data_retention_months = models.PositiveSmallIntegerField(
+        _("customer data kept for (months)"), null=True, blank=True,
+        help_text=_("What the privacy notice says; empty: 24 months."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -74,8 +74,9 @@ def case_url(reference: str) -> str:
 # unrelated fields), and a single case fetched as a model is flattened to the same keys.
 CASE_COLUMNS = (
     "id", "reference", "status", "priority", "severity", "channel", "language", "subject", "description",
-    "is_open", "is_repeat_failure", "created_at", "first_response_at", "resolved_at", "first_response_due_at",
-    "resolution_due_at", "first_response_breached", "resolution_breached", "resolution_running_since",
+    "is_open", "is_repeat_failure", "booking_reference", "occurred_at", "created_at", "first_response_at",
+    "resolved_at", "first_response_due_at", "resolution_due_at", "first_response_breached", "resolution_breached",
+    "resolution_running_since",
     "location__code", "location__name", "touchpoint__code", "touchpoint__name", "category__code", "category__name",
     "customer_id", "customer__name", "assignee__username", "assignee__first_name", "assignee__last_name",
 )
@@ -126,6 +127,8 @@ def serialise_case(row: dict[str, Any], identities: list[tuple[str, str]]) -> di
         "customer": customer,
         "assignee": _staff(row["assignee__username"], row["assignee__first_name"], row["assignee__last_name"]),
         "is_repeat_failure": row["is_repeat_failure"],
+        "booking_reference": row["booking_reference"],
+        "occurred_at": row["occurred_at"],
         "created_at": row["created_at"],
         "first_response_at": row["first_response_at"],
         "resolved_at": row["resolved_at"],
@@ -357,6 +360,8 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
         failure_type=payload.failure_type,
         language=payload.language,
         subject=payload.subject,
+        booking_reference=payload.booking_reference,
+        occurred_at=payload.occurred_at,
     )
     try:
         case = _open_grouped(case_request)

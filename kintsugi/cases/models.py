@@ -195,6 +195,9 @@ class Case(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
+    # What the customer may add: their booking or room number, and when it happened (None: not said).
+    booking_reference = models.CharField(_("booking or room number"), max_length=50, blank=True, default="")
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     is_open = models.BooleanField(default=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)

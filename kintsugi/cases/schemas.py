@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kintsugi.accounts.schemas import PlaceOut
+from kintsugi.cases.facts import MAX_BOOKING_REFERENCE
 from kintsugi.cases.models import Status
 from kintsugi.cases.services import MAX_DESCRIPTION, MAX_MESSAGE
 
@@ -41,6 +42,7 @@ Storable = AfterValidator(_storable)
 Text40 = Annotated[str, Field(max_length=40), Storable]
 Text150 = Annotated[str, Field(max_length=150), Storable]
 Text200 = Annotated[str, Field(max_length=200), Storable]
+BookingReference = Annotated[str, Field(max_length=MAX_BOOKING_REFERENCE), Storable]
 Text254 = Annotated[str, Field(max_length=254), Storable]
 Message = Annotated[str, Field(max_length=MAX_MESSAGE), Storable]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION), Storable]
@@ -90,6 +92,11 @@ class CaseIn(InputModel):
     language: LanguageIn | None = Field(None, description="Detected from the description when left out.")
     channel: ChannelIn = "api"
     subject: Text200 = ""
+    booking_reference: BookingReference = Field("", description="The customer's booking or room number.")
+    occurred_at: AwareDatetime | None = Field(
+        None, strict=False,
+        description="When it happened, ISO 8601 with its offset; not in the future, at most 365 days ago.",
+    )
 
 
 class EventIn(InputModel):
@@ -177,6 +184,8 @@ class CaseOut(BaseModel):
     customer: CustomerOut | None
     assignee: StaffOut | None
     is_repeat_failure: bool
+    booking_reference: str
+    occurred_at: datetime | None
     created_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None

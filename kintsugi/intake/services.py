@@ -133,6 +133,9 @@ class PublicComplaint:
     line_id: str = ""
     zalo_id: str = ""
     photo: Photo | None = None
+    name: str = ""
+    booking_reference: str = ""
+    occurred_at: datetime | None = None
 
 
 def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest:
@@ -148,20 +151,21 @@ def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest
     if complaint.severity not in SEVERITIES:
         raise cases.InvalidInput(_("Please choose how bad it is."))
     contacts = (complaint.phone, complaint.email, complaint.line_id, complaint.zalo_id)
-    if any(len(value) > MAX_CONTACT for value in contacts):
+    if any(len(value) > MAX_CONTACT for value in (*contacts, complaint.name)):
         raise cases.InvalidInput(_("A contact detail is too long."))
     language = (
         complaint.form_language if complaint.form_language in LANGUAGES else touchpoint.organisation.default_language
     )
     contact = None
-    if any(value.strip() for value in contacts):
-        contact = cases.CustomerContact(phone=complaint.phone, email=complaint.email, line_id=complaint.line_id,
-                                        zalo_id=complaint.zalo_id, language=language)
+    if any(value.strip() for value in (*contacts, complaint.name)):
+        contact = cases.CustomerContact(name=complaint.name, phone=complaint.phone, email=complaint.email,
+                                        line_id=complaint.line_id, zalo_id=complaint.zalo_id, language=language)
     return cases.CaseRequest(
         by=None, organisation=touchpoint.organisation, location=touchpoint.location, touchpoint=touchpoint,
         channel=Channel.WEB, contact=contact, severity=complaint.severity, description=description,
         # The form's language is the prior for text too short or too plain to tell.
         language=detect_language(description, language), at=at,
+        booking_reference=complaint.booking_reference, occurred_at=complaint.occurred_at,
     )
 
 
@@ -235,12 +239,16 @@ def submit_public_complaint(
     form_language: str,
     client_ip: str,
     at: datetime | None = None,
+    name: str = "",
+    booking_reference: str = "",
+    occurred_at: datetime | None = None,
 ) -> tuple[Case, str]:
     """One complaint from the touchpoint's public form: submit_public_complaints for it alone; raises RateLimited
     past a limit."""
     complaint = PublicComplaint(
         touchpoint=touchpoint, description=description, severity=severity, form_language=form_language,
         client_ip=client_ip, phone=phone, email=email, line_id=line_id, zalo_id=zalo_id, photo=_photo(photo),
+        name=name, booking_reference=booking_reference, occurred_at=occurred_at,
     )
     [outcome] = submit_public_complaints([complaint], at=at)
     if isinstance(outcome, limits.RateLimited):

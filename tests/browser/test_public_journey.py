@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -63,9 +65,31 @@ def test_a_customer_complains_in_thai_and_sees_the_agents_reply(
     expect(page.locator("html")).to_have_attribute("lang", "th")
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("th", "Tell us what went wrong"))
 
+    # Too short first: the friendly message, and what was typed is still there.
+    page.get_by_label(tr("th", "What happened?")).fill("แอร์เสีย")
+    page.get_by_label(tr("th", "Your name")).fill("สมศรี")
+    page.get_by_role("button", name=tr("th", "Send"), exact=True).click()
+    expect(page.locator("#id_description_error")).to_have_text(
+        tr("th", "Could you tell us a little more? A few words help us put it right."))
+    expect(page.get_by_label(tr("th", "Your name"))).to_have_value("สมศรี")
+
     page.get_by_label(tr("th", "What happened?")).fill(THAI)
     page.get_by_role("radio", name=tr("th", "Very bad", "how bad"), exact=True).check()
+    page.get_by_label(tr("th", "Booking or room number")).fill("512")
+    # Half an hour ago on the hotel's clocks (Hà Nội), as the phone's date-time picker gives it.
+    hotel_clock = (datetime.now(UTC) - timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    page.get_by_label(tr("th", "When did it happen?")).fill(hotel_clock.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label(tr("th", "LINE ID")).fill("U4af4980629")
+    expect(page.locator(".privacy h2")).to_have_text(tr("th", "Your privacy"))
+    # The picker: one large label; once a photo is chosen, its name and a thumbnail instead of the browser's input.
+    expect(page.locator("#id_photo")).to_have_css("opacity", "0")
+    page.get_by_label(tr("th", "A photo (optional)")).set_input_files(photo)
+    chosen = page.locator(".picker-chosen li")
+    expect(chosen.locator(".picker-name")).to_contain_text("IMG_2041.jpg")
+    expect(chosen.locator("canvas")).to_have_count(1)
+    chosen.get_by_role("button", name=tr("th", "Remove")).click()
+    expect(page.locator(".picker-chosen li")).to_have_count(0)
+    assert page.locator("#id_photo").evaluate("input => input.files.length") == 0
     page.get_by_label(tr("th", "A photo (optional)")).set_input_files(photo)
     page.get_by_role("button", name=tr("th", "Send"), exact=True).click()
 
@@ -74,6 +98,9 @@ def test_a_customer_complains_in_thai_and_sees_the_agents_reply(
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("th", "Thank you. We have your complaint."))
     case = Case.objects.get()
     assert (case.language, case.severity, case.channel, case.touchpoint_id) == ("th", 4, "web", front_desk.pk)
+    assert (case.booking_reference, case.occurred_at) == ("512", hotel_clock.replace(second=0, microsecond=0))
+    assert case.customer is not None
+    assert case.customer.name == "สมศรี"
     expect(page.locator(".facts .ref")).to_have_text(case.reference)
     expect(page.locator(".facts .ref")).to_have_text(REFERENCE)
     expect(page.locator(".facts .when")).not_to_be_empty()
@@ -100,6 +127,7 @@ def test_a_customer_complains_in_thai_and_sees_the_agents_reply(
     expect(staff.locator(".inbox-row .case-ref")).to_have_text([case.reference])
     staff.get_by_role("link", name=case.subject).click()
     expect(staff.locator(".case-header .case-ref")).to_have_text(case.reference)
+    expect(staff.locator(".case-fact-booking dd")).to_have_text("512")
     reply = "ขออภัยอย่างยิ่งค่ะ ช่างกำลังขึ้นไปตรวจแอร์ห้อง 512 ภายใน 15 นาทีค่ะ"
     staff.locator("#reply-body").fill(reply)
     staff.get_by_role("button", name="Send reply", exact=True).click()
@@ -115,6 +143,7 @@ def test_a_customer_complains_in_thai_and_sees_the_agents_reply(
     expect(page.locator(".handler")).to_have_text(agent.first_name)
 
 
+SCREENSHOT_NAMES = {"en": "Emma Wilson", "vi": "Nguyễn Thị Hoa", "th": "สมศรี ใจดี"}
 SCREENSHOT_TEXTS = {
     "en": "The air conditioning in room 512 is not cooling at all. I told the front desk twice and nobody came.",
     "vi": "Điều hòa phòng 512 không mát chút nào. Tôi đã báo lễ tân hai lần mà chưa ai lên kiểm tra.",
@@ -122,25 +151,33 @@ SCREENSHOT_TEXTS = {
 }
 
 
-@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
-@pytest.mark.parametrize("js_enabled", [False], ids=["no-js"])
+@pytest.mark.parametrize(("viewport", "js_enabled"), [(PHONE, False), (PHONE, True), (DESKTOP, True)],
+                         ids=["phone-no-js", "phone", "desktop"])
 @pytest.mark.parametrize("language", ["en", "vi", "th"])
-def test_screenshots_of_the_public_pages_without_javascript(
+def test_screenshots_of_the_public_pages(
     page: Page, live_server: LiveServer, front_desk: Touchpoint, policy: SlaPolicy, agent: User, photo: Path,
-    language: str, tmp_path: Path
+    language: str, tmp_path: Path, viewport: ViewportSize, js_enabled: bool
 ) -> None:
     folder = Path(os.environ.get("KINTSUGI_SCREENSHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
+    screen = ("phone" if viewport == PHONE else "desktop") + ("" if js_enabled else "-no-js")
+    front_desk.organisation.privacy_contact = "privacy@lotus.example"
+    front_desk.organisation.privacy_policy_url = "https://lotus.example/privacy"
+    front_desk.organisation.save()
     page.goto(f"{live_server.url}/t/{front_desk.public_code}/{language}/")
     page.get_by_label(tr(language, "What happened?")).fill(SCREENSHOT_TEXTS[language])
+    page.get_by_label(tr(language, "Booking or room number")).fill("512")
     page.get_by_role("radio", name=tr(language, "Very bad", "how bad"), exact=True).check()
+    page.get_by_label(tr(language, "Your name")).fill(SCREENSHOT_NAMES[language])
     page.get_by_label(tr(language, "Email")).fill("guest@example.com")
     page.get_by_label(tr(language, "A photo (optional)")).set_input_files(photo)
-    page.screenshot(path=str(folder / f"public-form-{language}.png"), full_page=True)
+    if js_enabled:
+        expect(page.locator(".picker-chosen canvas")).to_have_count(1)
+    page.screenshot(path=str(folder / f"public-form-{language}-{screen}.png"), full_page=True)
 
     page.get_by_role("button", name=tr(language, "Send"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr(language, "Thank you. We have your complaint."))
-    page.screenshot(path=str(folder / f"public-ack-{language}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"public-ack-{language}-{screen}.png"), full_page=True)
 
     case = Case.objects.get()
     services.acknowledge(case, by=agent)
@@ -153,4 +190,4 @@ def test_screenshots_of_the_public_pages_without_javascript(
     page.get_by_role("link", name=tr(language, "Open my case page")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr(language, "We are working on it"))
     expect(page.locator(".story .said").last).to_have_text(replies[language])
-    page.screenshot(path=str(folder / f"public-status-{language}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"public-status-{language}-{screen}.png"), full_page=True)

@@ -16,6 +16,7 @@ from kintsugi.accounts import access
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, User
 from kintsugi.cases import sla
 from kintsugi.cases.errors import InvalidInput, NotAllowed
+from kintsugi.cases.facts import check_booking_reference, check_occurred_at, in_utc
 from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import (
     Case,
@@ -60,6 +61,8 @@ class CaseRequest:
     language: str | None = None
     subject: str = ""
     at: datetime | None = None
+    booking_reference: str = ""
+    occurred_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -88,7 +91,7 @@ def _location(request: CaseRequest) -> Location:
     return location
 
 
-def _validate(request: CaseRequest) -> tuple[str, Location]:
+def _validate(request: CaseRequest, at: datetime) -> tuple[str, Location]:
     """The request checked, all of it, before anything is written: its description and location."""
     organisation, by = request.organisation, request.by
     if request.customer is not None and request.contact is not None:
@@ -115,11 +118,13 @@ def _validate(request: CaseRequest) -> tuple[str, Location]:
         raise InvalidInput(_("Unknown customer."))
     if request.language is not None and request.language not in LANGUAGES:
         raise InvalidInput(_("Unknown language; use en, vi or th."))
+    check_booking_reference(request.booking_reference)
+    check_occurred_at(request.occurred_at, at)
     return description, location
 
 
 def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
-    description, location = _validate(request)
+    description, location = _validate(request, at)
     organisation, customer, contact = request.organisation, request.customer, request.contact
     category = request.category
     identities = identities_of(organisation, contact) if contact is not None else {}
@@ -143,6 +148,8 @@ def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
         language=language,
         subject=(request.subject.strip() or subject_from(description))[:200],
         description=description,
+        booking_reference=request.booking_reference.strip(),
+        occurred_at=in_utc(request.occurred_at),
         status=Status.NEW,
         is_open=True,
         priority=Priority.HIGH if severity >= 5 else Priority.NORMAL,

@@ -67,6 +67,8 @@ def test_agent_opens_a_case_with_only_a_description_and_a_customer(client: Clien
                      "identities": [{"kind": "phone", "value": "+84987654321"}]},
         "assignee": None,
         "is_repeat_failure": False,
+        "booking_reference": "",
+        "occurred_at": None,
         "created_at": "2026-11-16T03:00:00Z",
         "first_response_at": None,
         "resolved_at": None,

@@ -338,3 +338,15 @@ def test_the_status_page_costs_a_fixed_number_of_queries(
         cases.receive_message(case, f"Answer {n}.")
     with django_assert_num_queries(3):
         assert client.get(f"/s/{raw}/").status_code == 200
+
+
+def test_the_status_page_takes_photos_through_the_same_picker_as_the_form(
+    client: Client, complaint: tuple[Case, str]
+) -> None:
+    _case, raw = complaint
+
+    page = client.get(f"/s/{raw}/th/").content.decode()
+
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/photo-picker.js" defer>']
+    assert '<label class="picker-target" for="id_photo">' in page
+    assert f'<span class="picker-action">{tr("th", "Take a photo or choose one")}</span>' in page

@@ -15,6 +15,7 @@ from kintsugi.db.grouped import grouped
 from kintsugi.intake import services
 from kintsugi.intake.channels.webform.forms import ComplaintForm
 from kintsugi.intake.limits import RateLimited
+from kintsugi.intake.privacy import notice_for
 from kintsugi.intake.public import browser_language, language_links, not_found, render_public, too_many
 
 # Concurrent submissions in one web worker share a transaction (one commit for the burst): the seam's group commit.
@@ -39,7 +40,8 @@ def _form_url(touchpoint: Touchpoint, language: str) -> str:
 
 def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> ComplaintForm | HttpResponse:
     """Validate and submit."""
-    form = ComplaintForm(request.POST, request.FILES, country=touchpoint.location.country)
+    form = ComplaintForm(request.POST, request.FILES, country=touchpoint.location.country,
+                         tz=touchpoint.location.timezone)
     ip = client_ip(request)
     try:
         if form.is_bot:
@@ -58,7 +60,8 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
         _case, raw = _submit_grouped(services.PublicComplaint(
             touchpoint=touchpoint, description=data["description"], severity=data["severity"],
             phone=data["phone"], email=data["email"], line_id=data["line_id"], zalo_id=data["zalo_id"],
-            photo=data["photo"], form_language=language, client_ip=ip,
+            photo=data["photo"], form_language=language, client_ip=ip, name=data["name"],
+            booking_reference=data["booking_reference"], occurred_at=data["occurred_at"],
         ))
     except RateLimited as exc:
         return too_many(request, language, exc.retry_after, _form_url(touchpoint, language))
@@ -81,12 +84,13 @@ def complaint_form(request: HttpRequest, public_code: str, lang: str | None = No
                 return result
             form = result
         else:
-            form = ComplaintForm(country=touchpoint.location.country)
+            form = ComplaintForm(country=touchpoint.location.country, tz=touchpoint.location.timezone)
     context = {
         "touchpoint": touchpoint, "location": touchpoint.location, "brand": touchpoint.organisation.name,
         "form": form, "action": _form_url(touchpoint, language),
         "languages": language_links(lambda code: _form_url(touchpoint, code), language),
         "photo_dropped": form.is_bound and form.photo_was_sent and bool(form.errors),
+        "privacy": notice_for(touchpoint.organisation),
     }
     return render_public(request, "intake/form.html", context, language=language, status=400 if form.errors else 200)
 
