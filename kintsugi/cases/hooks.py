@@ -41,6 +41,11 @@ class CaseExtension:
     def check_resolve(self, case: Case, *, by: User, override_reason: str, at: datetime) -> None:
         """Raise a ServiceError to refuse resolving the case."""
 
+    def resolve_blockers(self, case: Case, *, by: User) -> list[str]:
+        """Why `check_resolve` would refuse `by` now and they cannot get past it on the resolve form, so the page
+        says so before anyone tries; reads only, writes nothing."""
+        return []
+
     def after_resolve(self, case: Case, *, by: User, at: datetime) -> None:
         """The case was just resolved."""
 

@@ -20,6 +20,7 @@ from kintsugi.accounts.models import Location, Organisation, Role, User
 from kintsugi.cases import access as case_access
 from kintsugi.cases import contacts
 from kintsugi.cases.errors import InvalidInput
+from kintsugi.cases.hooks import extensions
 from kintsugi.cases.models import (
     Case,
     CaseEvent,
@@ -92,6 +93,11 @@ def supervisors_for(case: Case) -> QuerySet[User]:
         .filter(in_scope)
         .distinct()
     )
+
+
+def resolve_blockers(case: Case, *, by: User) -> list[str]:
+    """Why `by` cannot resolve the open case now, from the apps built on the core (empty: nothing stands in the way)."""
+    return [reason for extension in extensions() for reason in extension.resolve_blockers(case, by=by)]
 
 
 def timeline(case: Case, *, customer_visible_only: bool = False) -> QuerySet[CaseEvent]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from kintsugi.accounts.models import User
 from kintsugi.cases.hooks import CaseExtension
 from kintsugi.cases.models import Case, EventKind, Timer, TimerKind
@@ -39,6 +41,14 @@ class RecoveryExtension(CaseExtension):
 
     def check_resolve(self, case: Case, *, by: User, override_reason: str, at: datetime) -> None:
         recovery.check_resolve(case, by=by, override_reason=override_reason, at=at)
+
+    def resolve_blockers(self, case: Case, *, by: User) -> list[str]:
+        # Supervisors and above may resolve anyway with a reason (the resolve form asks for it): no blocker.
+        if by.is_supervisor_or_above:
+            return []
+        if not selectors.page_checklist(case).blocking:
+            return []
+        return [_("Required playbook steps are still open.")]
 
     def after_resolve(self, case: Case, *, by: User, at: datetime) -> None:
         recovery.schedule_follow_up(case, by=by, at=at)

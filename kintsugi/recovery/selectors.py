@@ -150,6 +150,15 @@ def checklist(case: Case, binding: CasePlaybook | None = None) -> Checklist:
     return Checklist(name=name, steps=steps, states=states, is_bound=bound)
 
 
+def page_checklist(case: Case) -> Checklist:
+    """The case's checklist, read once per case object: the page's playbook card, resolve form and resolve rule."""
+    found: Checklist | None = getattr(case, "_recovery_checklist", None)
+    if found is None:
+        found = checklist(case)
+        case._recovery_checklist = found  # type: ignore[attr-defined]
+    return found
+
+
 def _builtin_snapshot(row: dict[str, Any]) -> dict[str, Any]:
     return PlaybookStep(**row).snapshot()
 

@@ -19,9 +19,18 @@ class RemediesExtension(CaseExtension):
     name = "remedies"
 
     def check_resolve(self, case: Case, *, by: User, override_reason: str, at: datetime) -> None:
-        waiting = list(Remedy.objects.filter(case=case, status=RemedyStatus.PENDING_APPROVAL).order_by("created_at"))
-        if waiting:
-            raise InvalidTransition(
-                _("A remedy on this case is waiting for approval (%(remedies)s): approve or reject it before "
-                  "resolving the case.") % {"remedies": ", ".join(r.amount_text() for r in waiting)}
-            )
+        reason = _waiting_reason(case)
+        if reason:
+            raise InvalidTransition(reason)
+
+    def resolve_blockers(self, case: Case, *, by: User) -> list[str]:
+        reason = _waiting_reason(case)
+        return [reason] if reason else []
+
+
+def _waiting_reason(case: Case) -> str:
+    waiting = list(Remedy.objects.filter(case=case, status=RemedyStatus.PENDING_APPROVAL).order_by("created_at"))
+    if not waiting:
+        return ""
+    return _("A remedy on this case is waiting for approval (%(remedies)s): approve or reject it before "
+             "resolving the case.") % {"remedies": ", ".join(r.amount_text() for r in waiting)}

@@ -62,6 +62,8 @@
   // Success notes fade after a few seconds; errors stay until the next action.
   function fadeFlashes(root) {
     (root || document).querySelectorAll(".flash-success, .flash-info").forEach(function (item) {
+      if (item.dataset.fading) return;
+      item.dataset.fading = "1";
       window.setTimeout(function () {
         item.classList.add("is-leaving");
         window.setTimeout(function () { item.remove(); }, 450);
@@ -69,6 +71,46 @@
     });
   }
   document.addEventListener("htmx:afterSwap", function (event) { fadeFlashes(event.detail.elt); });
+  // The case page's status region is refilled out of band.
+  document.addEventListener("htmx:afterSettle", function () { fadeFlashes(document); });
+
+  // Case page. Phones show one column; its secondary cards start folded there, and a card staff opened or
+  // folded stays so when an action redraws the page.
+  var oneColumn = window.matchMedia("(max-width: 999px)");
+  var folds = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    folds = {};
+    document.querySelectorAll("details.fold[id]").forEach(function (d) { folds[d.id] = d.open; });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!folds) return;
+    document.querySelectorAll("details.fold[id]").forEach(function (d) {
+      if (d.id in folds) d.open = folds[d.id];
+    });
+    folds = null;
+  });
+
+  // The action bar's links: unfold what holds the form, show the reply box (not the note), focus the field.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-bar-target]") : null;
+    if (!link) return;
+    var target = document.querySelector(link.getAttribute("href"));
+    var field = document.getElementById(link.dataset.barTarget);
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "DETAILS") target.open = true;
+    for (var d = target.parentElement; d; d = d.parentElement) if (d.tagName === "DETAILS") d.open = true;
+    var reply = document.getElementById("mode-reply");
+    if (field && field.id === "reply-body" && reply) reply.checked = true;
+    target.scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  });
+
+  // A button marked aria-disabled stays focusable and announced, but does nothing (the reason is beside it).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[aria-disabled='true']") : null;
+    if (button) event.preventDefault();
+  }, true);
 
   function init() {
     fadeFlashes(document);
@@ -77,6 +119,15 @@
       document.querySelectorAll("details[data-collapse-on-phone]:not([data-active])").forEach(function (d) {
         d.removeAttribute("open");
       });
+    }
+    if (oneColumn.matches) {
+      // Except the card the address points into (a remedy from a notification, a form sent back with its values).
+      var aimed = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
+        var card = d.closest(".card") || d;
+        if (!aimed || !card.contains(aimed)) d.removeAttribute("open");
+      });
+      if (aimed) aimed.scrollIntoView();
     }
     tick();
     window.setInterval(tick, 1000);

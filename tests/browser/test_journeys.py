@@ -78,8 +78,9 @@ def test_agent_on_a_phone_answers_a_complaint(
     if js_enabled:
         mark_document(page)
 
-    page.get_by_role("button", name=t("Acknowledge"), exact=True).click()
-    flash = page.locator("#case-body .flash-item")
+    # On a phone the one-tap actions sit in the bar at the bottom of the screen.
+    page.locator(".action-bar").get_by_role("button", name=t("Acknowledge"), exact=True).click()
+    flash = page.locator("#case-status .flash-item")
     expect(flash).to_have_text(t("You acknowledged the case."))
     expect(status).to_have_text(f"{t('Status:')} {t('Acknowledged')}")
     expect(page.get_by_role("button", name=t("Acknowledge"), exact=True)).to_have_count(0)
@@ -89,7 +90,7 @@ def test_agent_on_a_phone_answers_a_complaint(
     reply = "Chào chị Hoa, chúng tôi rất xin lỗi. Buồng phòng đang lên dọn phòng 305 và kỹ thuật sẽ kiểm tra điều hòa."
     page.locator("#reply-body").fill(reply)
     page.get_by_role("button", name=t("Send reply"), exact=True).click()
-    expect(flash).to_have_text(t("Your reply was added to the case."))
+    expect(flash).to_have_text(t("Reply posted on the customer's status page."))
     sent = page.locator(".timeline .entry-reply")
     expect(sent).to_have_count(1)
     expect(sent.locator(".entry-title")).to_have_text(
@@ -151,7 +152,7 @@ def test_supervisor_logs_a_phone_complaint(
     expect(page).to_have_url(re.compile(rf"/cases/K-{year}-\d{{6}}/$"))
     expect(page.locator(".case-header .case-ref")).to_have_text(reference)
     case = Case.objects.get()
-    expect(page.locator("#case-body .flash-item")).to_have_text(f"Case {case.reference} is open.")
+    expect(page.locator("#case-status .flash-item")).to_have_text(f"Case {case.reference} is open.")
     expect(page.locator(".case-title")).to_have_text(case.subject)
     expect(page.locator(".case-header .meta div", has_text="Channel").locator("dd")).to_have_text("Phone")
     expect(page.locator(".case-header .meta div", has_text="Where").locator("dd")).to_have_text("Lotus Hà Nội")

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_supervisor_approves_an_agents_remedy_from_the_notification(
-    page: Page, live_server: LiveServer, org: Organisation, agent: User, supervisor: User, case: Case
+    page: Page, live_server: LiveServer, org: Organisation, agent: User, supervisor: User, case: Case,
+    viewport: ViewportSize,
 ) -> None:
     AuthorityLimit.objects.create(organisation=org, role=Role.FRONTLINE, currency="VND", per_remedy_minor=500_000,
                                   per_case_minor=800_000, per_day_minor=1_500_000)
@@ -28,6 +29,8 @@ def test_supervisor_approves_an_agents_remedy_from_the_notification(
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     remedies = page.locator("#remedies")
     expect(remedies).to_contain_text("Within your authority up to 500,000 ₫ on this case now")
+    if viewport == PHONE:  # the card starts folded on a phone
+        remedies.locator(".fold-summary").click()
     remedies.get_by_text("Give a remedy…").click()
     remedies.get_by_label("Remedy", exact=True).select_option("refund")
     remedies.get_by_label("Amount", exact=True).fill("900,000")

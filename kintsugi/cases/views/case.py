@@ -23,7 +23,7 @@ from kintsugi.cases import access as case_access
 from kintsugi.cases import selectors, services
 from kintsugi.cases.forms import DetailsForm
 from kintsugi.cases.hooks import outbox
-from kintsugi.cases.models import Case, Category, EventKind, Status
+from kintsugi.cases.models import Case, Category, Channel, EventKind, Status
 from kintsugi.cases.templatetags.kintsugi_ui import describe_event, label_of
 
 # Statuses staff set directly from the case page; the rest have their own actions.
@@ -65,13 +65,18 @@ def _case_context(user: User, case: Case, drafts: dict[str, str] | None = None) 
         "next_statuses": [s for s in SIMPLE_STATUSES if s in services.TRANSITIONS[status]],
         "can_acknowledge": status in {Status.NEW, Status.REOPENED},
         "can_close": status == Status.RESOLVED,
+        "resolve_blockers": selectors.resolve_blockers(case, by=user) if case.is_open else [],
+        # The customer's words card: who logged the case (from its timeline, no query) and their latest message.
+        "opened_by": next((e.actor for e in events if e.kind == EventKind.CREATED), None),
+        "latest_from_customer": next((e for e in reversed(events) if e.kind == EventKind.MESSAGE_IN), None),
         "drafts": drafts or {},
     }
 
 
 def _render_case(request: StaffRequest, case: Case, *, partial: bool = False,
                  drafts: dict[str, str] | None = None) -> HttpResponse:
-    template = "cases/detail.html#case_body" if partial else "cases/detail.html"
+    # The fragment: the case body and, out of band, the status region with the outcome of the action.
+    template = "cases/detail.html#case_fragment" if partial else "cases/detail.html"
     return render(request, template, _case_context(request.user, case, drafts))
 
 
@@ -126,17 +131,19 @@ def _assignee(request: StaffRequest, case: Case) -> User | None:
     return chosen
 
 
-def _assigned_message(case: Case) -> str:
+def _assigned_message(case: Case, by: User) -> str:
     if case.assignee is None:
-        return _("The case is now unassigned.")
-    return _("The case is now assigned to %(name)s.") % {"name": case.assignee.display_name}
+        return _("Unassigned: nobody has the case now.")
+    if case.assignee.pk == by.pk:
+        return _("Assigned to you.")
+    return _("Assigned to %(name)s.") % {"name": case.assignee.display_name}
 
 
 @require_POST
 @staff_required
 def case_assign(request: StaffRequest, reference: str) -> HttpResponse:
     return act(request, reference, lambda case: services.assign(case, _assignee(request, case), by=request.user),
-                _assigned_message)
+                lambda case: _assigned_message(case, request.user))
 
 
 @require_POST
@@ -178,15 +185,42 @@ def case_close(request: StaffRequest, reference: str) -> HttpResponse:
 def case_escalate(request: StaffRequest, reference: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return act(request, reference, lambda case: services.escalate(case, by=request.user, reason=reason),
-                lambda case: _("The case was escalated and the supervisors were told."), draft={"escalate": reason})
+                lambda case: _escalated_message(case, request.user), draft={"escalate": reason})
+
+
+def _escalated_message(case: Case, by: User) -> str:
+    # The same people escalate_now told: the supervisors over the case's location, not the one escalating.
+    told = sorted((u.display_name for u in selectors.supervisors_for(case).exclude(pk=by.pk)), key=str.casefold)
+    priority = label_of(case.priority, "priority")
+    if not told:
+        return _("Escalated: the priority is now %(priority)s, but no supervisor covers this location, so nobody "
+                 "was told.") % {"priority": priority}
+    return _("Escalated to supervisors: %(names)s. The priority is now %(priority)s.") % {
+        "names": ", ".join(told), "priority": priority}
 
 
 @require_POST
 @staff_required
 def case_reply(request: StaffRequest, reference: str) -> HttpResponse:
     body = request.POST.get("body", "")
-    return act(request, reference, lambda case: services.reply(case, body, by=request.user),
-                lambda case: _("Your reply was added to the case."), draft={"reply": body})
+    sent: list[Any] = []
+    return act(request, reference, lambda case: sent.append(services.reply(case, body, by=request.user)),
+                lambda case: _reply_message(sent[0]), draft={"reply": body})
+
+
+def _reply_message(message: Any) -> str:
+    """What became of a reply, from the outbox message it made (its channel and address)."""
+    channel = message.channel
+    if channel == Channel.PHONE:
+        return _("Reply recorded. Nothing is sent: tell the customer on the phone.")
+    if channel == Channel.IN_PERSON:
+        return _("Reply recorded. Nothing is sent: tell the customer in person.")
+    if not message.recipient and channel in {Channel.WEB, Channel.API}:
+        return _("Reply posted on the customer's status page.")
+    if not message.recipient:
+        return _("Reply saved, but it cannot be sent: the customer has no %(channel)s address.") % {
+            "channel": label_of(channel, "channel")}
+    return _("Reply sent to the customer by %(channel)s.") % {"channel": label_of(channel, "channel")}
 
 
 @require_POST

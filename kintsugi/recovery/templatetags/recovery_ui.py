@@ -28,12 +28,8 @@ def _via(happening: rules.Happening) -> str:
 
 
 def _checklist(case: Case) -> selectors.Checklist:
-    # Read once per page: the checklist card and the resolve form both show it.
-    found: selectors.Checklist | None = getattr(case, "_recovery_checklist", None)
-    if found is None:
-        found = selectors.checklist(case)
-        case._recovery_checklist = found  # type: ignore[attr-defined]
-    return found
+    # Read once per page: the checklist card, the resolve form and the resolve rule all show it.
+    return selectors.page_checklist(case)
 
 
 def checklist_rows(case: Case, language: str) -> dict[str, Any]:
