@@ -59,6 +59,19 @@
     window.htmx.trigger(box, "search");
   });
 
+  // Bulk select: "select all on page" ticks every row; unticking a row unticks "all" (the server acts on every row
+  // of the page while "all" is ticked, which is what makes it work without JavaScript).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form || !box.form.classList.contains("bulk-form")) return;
+    var all = box.form.querySelector("input[data-select-all]");
+    if (box === all) {
+      box.form.querySelectorAll('input[name="case"]').forEach(function (row) { row.checked = all.checked; });
+    } else if (box.name === "case" && !box.checked && all) {
+      all.checked = false;
+    }
+  });
+
   // Success notes fade after a few seconds; errors stay until the next action.
   function fadeFlashes(root) {
     (root || document).querySelectorAll(".flash-success, .flash-info").forEach(function (item) {
