@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from kintsugi.accounts.views import StaffRequest, staff_required
@@ -21,7 +21,7 @@ INBOX_TABS = (
     ("mine", gettext_lazy("Mine")),
     ("team", gettext_lazy("My team")),
     ("unassigned", gettext_lazy("Unassigned")),
-    ("at_risk", gettext_lazy("At risk")),
+    ("at_risk", pgettext_lazy("sla", "At risk")),
     ("breached", gettext_lazy("Breached")),
     ("closed", gettext_lazy("Resolved & closed")),
 )
