@@ -70,6 +70,9 @@
     } else if (box.name === "case" && !box.checked && all) {
       all.checked = false;
     }
+    // On a phone the bar starts folded: ticking a case unfolds it.
+    var bar = box.form.querySelector("details.bulk");
+    if (box.checked && bar) bar.setAttribute("open", "");
   });
 
   // Success notes fade after a few seconds; errors stay until the next action.
@@ -85,6 +88,9 @@
 
   function init() {
     fadeFlashes(document);
+    // The tab strip scrolls sideways on phones: bring the current tab into view.
+    var current = document.querySelector(".tabs [aria-current=page]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
     // The filter bar starts folded on phones unless a filter is active.
     if (window.matchMedia("(max-width: 699px)").matches) {
       document.querySelectorAll("details[data-collapse-on-phone]:not([data-active])").forEach(function (d) {

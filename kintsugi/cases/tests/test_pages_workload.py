@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from conftest import MONDAY_10AM, login, make_staff
@@ -126,9 +127,10 @@ def test_the_page_links_each_number_and_costs_the_same_for_any_team(
         html = client.get("/cases/workload/").content.decode()
     row = html[html.index(f'data-assignee="{agent.pk}"'):]
     row = row[: row.index("</tr>")]
-    for view in ("open", "at_risk", "breached"):
-        assert f'href="/cases/?view={view}&amp;assignee={agent.pk}"' in row
-    assert f'href="/cases/?view=open&amp;assignee={agent.pk}&amp;due=first_response_today"' in row
+    # Both of Linh's cases are long past their deadlines by now.
+    assert f'<a href="/cases/?view=open&amp;assignee={agent.pk}">2</a>' in row
+    assert f'<a href="/cases/?view=breached&amp;assignee={agent.pk}" class="num-alert">2</a>' in row
+    assert '<td data-label="At risk"><span class="muted">0</span></td>' in row
     assert 'data-assignee="none"' in html
     for i in range(3):
         make_staff(org, f"extra{i}", Role.FRONTLINE)
@@ -156,3 +158,17 @@ def test_frontline_staff_get_no_link_to_the_page(client: Client, agent: User, su
     assert "/cases/workload/" not in client.get("/cases/").content.decode()
     client.force_login(supervisor)
     assert 'href="/cases/workload/"' in client.get("/cases/").content.decode()
+
+
+def test_every_nonzero_number_links_to_its_filtered_inbox(agent: User) -> None:
+    load = AgentLoad(agent.pk, "Linh", 3, 1, 2, FRIDAY_1630, 4)
+    html = render_to_string("cases/workload_row.html", {"load": load, "now": MONDAY_10AM,
+                                                        "due_today": workload.FIRST_RESPONSE_TODAY})
+    assert f'<a href="/cases/?view=open&amp;assignee={agent.pk}">3</a>' in html
+    assert f'<a href="/cases/?view=at_risk&amp;assignee={agent.pk}" class="num-warn">1</a>' in html
+    assert f'<a href="/cases/?view=breached&amp;assignee={agent.pk}" class="num-alert">2</a>' in html
+    assert f'<a href="/cases/?view=open&amp;assignee={agent.pk}&amp;due=first_response_today">4</a>' in html
+    assert '<time datetime="2026-11-13T16:30:00+07:00">2\xa0days ago</time>' in html
+    nobody = render_to_string("cases/workload_row.html", {"load": AgentLoad(None, "", 1, 0, 0, None, 0)})
+    assert '<a href="/cases/?view=open&amp;assignee=none">1</a>' in nobody
+    assert nobody.count('<span class="muted">0</span>') == 3
