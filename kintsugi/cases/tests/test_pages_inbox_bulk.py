@@ -226,3 +226,12 @@ def test_the_inbox_offers_the_bar_with_whom_the_actor_may_assign_to(
     for person in (agent, bangkok_agent):
         assert f'<option value="{person.pk}">{person.display_name}</option>' in options
     assert "Otto" not in options
+
+
+def test_when_nothing_changes_the_summary_says_so(client: Client, supervisor: User, agent: User,
+                                                  hanoi_three: list[Case]) -> None:
+    case = hanoi_three[0]
+    services.assign(case, agent, by=supervisor)
+    login(client, supervisor)
+    response = client.post(BULK, {"case": [case.pk], "action": "assign", "assignee": agent.pk})
+    assert said(response) == [f"No case was changed. 1 skipped: {case.reference} (already assigned to Linh)."]

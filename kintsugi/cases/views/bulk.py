@@ -87,6 +87,8 @@ def summary(outcome: services.BulkOutcome, action: str, *, assignee: User | None
         parts = [ngettext("%(count)d case resolved.", "%(count)d cases resolved.", count) % {"count": count}]
     else:
         parts = [ngettext("%(count)d case closed.", "%(count)d cases closed.", count) % {"count": count}]
+    if not count:
+        parts = [_("No case was changed.")]
     if outcome.skipped:
         details = "; ".join(f"{case.reference} ({reason.rstrip('.')})" for case, reason in outcome.skipped)
         skipped = ngettext("%(count)d skipped: %(cases)s.", "%(count)d skipped: %(cases)s.", len(outcome.skipped))
