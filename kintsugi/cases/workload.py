@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Min, Q, QuerySet
 from django.utils import timezone
 
 from kintsugi.accounts.access import location_scope
@@ -93,8 +93,12 @@ def workload(user: User, *, now: datetime | None = None) -> tuple[AgentLoad | No
     first. Two queries."""
     now = now or timezone.now()
     start, end = today_bounds(now)
+    # Grouped by an expression, not the column: grouping by the column itself makes SQLite walk case_inbox_mine
+    # (every case, open or not, in assignee order) to skip a sort; the expression lets it read only the open cases
+    # from the front of case_inbox and sort those (at 1,000,000 cases: 4,000 rows instead of all of them).
     rows = (
-        case_access.visible_cases(user).filter(is_open=True).order_by().values("assignee_id").annotate(
+        case_access.visible_cases(user).filter(is_open=True).order_by()
+        .values(holder=ExpressionWrapper(F("assignee_id") + 0, output_field=IntegerField())).annotate(
             open=Count("id"),
             at_risk=Count("id", filter=at_risk_q(now)),
             breached=Count("id", filter=breached_q(now)),
@@ -102,7 +106,7 @@ def workload(user: User, *, now: datetime | None = None) -> tuple[AgentLoad | No
             due_today=Count("id", filter=first_response_due_q(start, end)),
         )
     )
-    by_assignee: dict[int | None, dict[str, Any]] = {row["assignee_id"]: dict(row) for row in rows}
+    by_assignee: dict[int | None, dict[str, Any]] = {row["holder"]: dict(row) for row in rows}
     holders = [pk for pk in by_assignee if pk is not None]
     people = User.objects.filter(Q(pk__in=staff_in_scope(user).values("pk")) | Q(pk__in=holders))
 

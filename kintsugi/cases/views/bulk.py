@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,12 +21,17 @@ from kintsugi.cases.models import Status
 from kintsugi.cases.workload import staff_in_scope
 
 
-def bulk_assignees(user: User) -> list[User] | QuerySet[User]:
-    """Who the bar offers to assign to: the staff in a supervisor's scope (each case still checks its own
-    location), or only the user themself for frontline staff (no query)."""
+def bulk_assignees(user: User) -> list[tuple[int, str]]:
+    """Who the bar offers to assign to, as (id, name): the staff in a supervisor's scope (each case still checks its
+    own location), or only the user themself for frontline staff (no query). Read as plain columns: this is on
+    every inbox page."""
     if not user.is_supervisor_or_above:
-        return [user]
-    return staff_in_scope(user).order_by("first_name", "username")
+        return [(user.pk, user.display_name)]
+    rows = staff_in_scope(user).order_by("first_name", "username").values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    # As User.display_name (get_full_name or the username).
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 def bulk_context(request: StaffRequest) -> dict[str, Any]:
