@@ -32,6 +32,7 @@ from kintsugi.cases.models import (
 )
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
 from kintsugi.cases.workload import at_risk_q, breached_q, workload_filtered
+from kintsugi.cases.workload import clear_cache as workload_cache_clear
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 _cache_lock = threading.Lock()
@@ -81,6 +82,7 @@ def clear_caches() -> None:
     with _cache_lock:
         _calendars.clear()
         _policies.clear()
+    workload_cache_clear()
 
 
 def supervisors_for(case: Case) -> QuerySet[User]:

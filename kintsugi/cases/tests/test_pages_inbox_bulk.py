@@ -3,6 +3,7 @@ timeline), refused per case where that service or the actor's scope refuses, and
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from conftest import MONDAY_10AM, login
-from kintsugi.accounts.models import Organisation, Touchpoint, User
-from kintsugi.cases import services
+from conftest import MONDAY_10AM, login, make_staff
+from kintsugi.accounts.models import Organisation, Role, Touchpoint, User
+from kintsugi.cases import services, workload
 from kintsugi.cases.models import Case, EventKind, SlaPolicy, Status
 from kintsugi.cases.tests.inbox_cases import open_web
 from kintsugi.recovery.testing import complete_steps
@@ -235,3 +236,22 @@ def test_when_nothing_changes_the_summary_says_so(client: Client, supervisor: Us
     login(client, supervisor)
     response = client.post(BULK, {"case": [case.pk], "action": "assign", "assignee": agent.pk})
     assert said(response) == [f"No case was changed. 1 skipped: {case.reference} (already assigned to Linh)."]
+
+
+def test_the_bars_people_are_cached_briefly_and_the_posted_one_checked_afresh(
+    client: Client, org: Organisation, supervisor: User, hanoi_three: list[Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login(client, supervisor)
+    client.get("/cases/")
+    newcomer = make_staff(org, "newcomer", Role.FRONTLINE, first_name="Tâm")
+    assert f'value="{newcomer.pk}">Tâm</option>' not in client.get("/cases/").content.decode()
+    clock = time.monotonic() + workload.ASSIGNEES_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+    assert f'value="{newcomer.pk}">Tâm</option>' in client.get("/cases/").content.decode()
+    # Someone who left while still listed is refused: the posted person is read afresh.
+    newcomer.is_active = False
+    newcomer.save()
+    case = hanoi_three[0]
+    response = client.post(BULK, {"case": [case.pk], "action": "assign", "assignee": newcomer.pk})
+    assert said(response) == ["You cannot assign cases to that person."]
+    assert snapshot(case)[0][0] is None

@@ -18,20 +18,15 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import services
 from kintsugi.cases.models import Status
-from kintsugi.cases.workload import staff_in_scope
+from kintsugi.cases.workload import assignable_names, staff_in_scope
 
 
 def bulk_assignees(user: User) -> list[tuple[int, str]]:
     """Who the bar offers to assign to, as (id, name): the staff in a supervisor's scope (each case still checks its
-    own location), or only the user themself for frontline staff (no query). Read as plain columns: this is on
-    every inbox page."""
+    own location), or only the user themself for frontline staff."""
     if not user.is_supervisor_or_above:
         return [(user.pk, user.display_name)]
-    rows = staff_in_scope(user).order_by("first_name", "username").values_list(
-        "pk", "first_name", "last_name", "username"
-    )
-    # As User.display_name (get_full_name or the username).
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+    return assignable_names(user)
 
 
 def bulk_context(request: StaffRequest) -> dict[str, Any]:
