@@ -212,3 +212,39 @@ class EventOut(BaseModel):
 
 class EventList(BaseModel):
     items: list[EventOut]
+
+
+# --------------------------------------------------------------------------------------------- bulk
+
+BulkStatusIn = Literal["acknowledged", "in_progress", "awaiting_customer"]
+Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,20}$", max_length=20)]
+
+
+class BulkIn(InputModel):
+    """One action over up to 100 cases: `assign` (to `assignee`, a username), `status` (to `status`), `resolve`
+    or `close`. Each case goes through the one-case action and is changed, skipped (with the reason) or not
+    found."""
+
+    action: Literal["assign", "status", "resolve", "close"]
+    references: list[Reference] = Field(min_length=1, max_length=100)
+    assignee: Annotated[str, Field(max_length=150)] | None = None
+    status: BulkStatusIn | None = None
+
+    @model_validator(mode="after")
+    def _what_the_action_needs(self) -> BulkIn:
+        if (self.action == "assign") != (self.assignee is not None):
+            raise ValueError("`assignee` is required for assign, and only allowed there")
+        if (self.action == "status") != (self.status is not None):
+            raise ValueError("`status` is required for status, and only allowed there")
+        return self
+
+
+class BulkSkipped(BaseModel):
+    reference: str
+    reason: str
+
+
+class BulkOut(BaseModel):
+    done: list[str]
+    skipped: list[BulkSkipped]
+    not_found: list[str] = Field(description="References of no case the token's user may see: left alone.")

@@ -32,6 +32,8 @@ from kintsugi.cases.models import (
     running_deadline,
 )
 from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, working_seconds_between
+from kintsugi.cases.workload import at_risk_q, breached_q, workload_filtered
+from kintsugi.cases.workload import clear_cache as workload_cache_clear
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 _cache_lock = threading.Lock()
@@ -81,6 +83,7 @@ def clear_caches() -> None:
     with _cache_lock:
         _calendars.clear()
         _policies.clear()
+    workload_cache_clear()
 
 
 def supervisors_for(case: Case) -> QuerySet[User]:
@@ -229,9 +232,9 @@ def customer_match(user: User, pk: int | None, *, now: datetime | None = None) -
 
 # --------------------------------------------------------------------------------------------- inbox
 
-INBOX_VIEWS = ("open", "mine", "team", "unassigned", "breaching", "closed")
+INBOX_VIEWS = ("open", "mine", "team", "unassigned", "at_risk", "breached", "closed")
 # Views whose tab shows a (capped) count of its cases.
-INBOX_COUNTED_VIEWS = ("open", "mine", "team", "unassigned", "breaching")
+INBOX_COUNTED_VIEWS = ("open", "mine", "team", "unassigned", "at_risk", "breached")
 INBOX_FILTERS = ("status", "location", "category", "severity", "channel")
 
 
@@ -328,8 +331,12 @@ def _inbox_view(user: User, view: str, now: datetime) -> QuerySet[Case]:
         return qs.filter(assignee__isnull=False).exclude(assignee_id=user.pk)
     if view == "unassigned":
         return qs.filter(assignee__isnull=True)
-    if view == "breaching":
-        return qs.filter(sla_warn_at__lte=now)
+    # The running deadline is sla_sort (its warning point sla_warn_at), both instants already worked out in the
+    # location's working-time calendar, so "now" compares with them directly; each is a range on the inbox index.
+    if view == "at_risk":
+        return qs.filter(at_risk_q(now))
+    if view == "breached":
+        return qs.filter(breached_q(now))
     if view == "open":
         return qs
     raise ValueError(f"unknown inbox view {view!r}")
@@ -339,7 +346,8 @@ def _inbox_filtered(qs: QuerySet[Case], filters: Mapping[str, Any]) -> QuerySet[
     lookups = {"status": "status", "location": "location_id", "category": "category_id",
                "severity": "severity", "channel": "channel"}
     wanted = {lookups[key]: value for key, value in filters.items() if key in lookups and value not in (None, "")}
-    return qs.filter(**wanted) if wanted else qs
+    qs = qs.filter(**wanted) if wanted else qs
+    return workload_filtered(qs, filters)
 
 
 def _inbox_rows_query(

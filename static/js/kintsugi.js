@@ -59,6 +59,22 @@
     window.htmx.trigger(box, "search");
   });
 
+  // Bulk select: "select all on page" ticks every row; unticking a row unticks "all" (the server acts on every row
+  // of the page while "all" is ticked, which is what makes it work without JavaScript).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form || !box.form.classList.contains("bulk-form")) return;
+    var all = box.form.querySelector("input[data-select-all]");
+    if (box === all) {
+      box.form.querySelectorAll('input[name="case"]').forEach(function (row) { row.checked = all.checked; });
+    } else if (box.name === "case" && !box.checked && all) {
+      all.checked = false;
+    }
+    // On a phone the bar starts folded: ticking a case unfolds it.
+    var bar = box.form.querySelector("details.bulk");
+    if (box.checked && bar) bar.setAttribute("open", "");
+  });
+
   // Success notes fade after a few seconds; errors stay until the next action.
   function fadeFlashes(root) {
     (root || document).querySelectorAll(".flash-success, .flash-info").forEach(function (item) {
@@ -114,6 +130,9 @@
 
   function init() {
     fadeFlashes(document);
+    // The tab strip scrolls sideways on phones: bring the current tab into view.
+    var current = document.querySelector(".tabs [aria-current=page]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
     // The filter bar starts folded on phones unless a filter is active.
     if (window.matchMedia("(max-width: 699px)").matches) {
       document.querySelectorAll("details[data-collapse-on-phone]:not([data-active])").forEach(function (d) {

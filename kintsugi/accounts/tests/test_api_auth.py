@@ -239,6 +239,7 @@ def test_the_openapi_document_describes_every_endpoint(client: Client) -> None:
     assert {path: sorted(methods) for path, methods in schema["paths"].items()} == {
         "/api/v1/apology/lint": ["post"],
         "/api/v1/cases": ["get", "post"],
+        "/api/v1/cases/bulk": ["post"],
         "/api/v1/cases/{reference}": ["get"],
         "/api/v1/cases/{reference}/apology": ["post"],
         "/api/v1/cases/{reference}/events": ["get", "post"],

@@ -8,10 +8,12 @@ none re-implements them. The actor is always passed as `by=` (None means the sys
     conversation  notes, messages to and from the customer
     timers        SLA clocks, the timer rows and the timer loop
     events        the timeline append every service goes through
+    bulk          one action over many cases, each through its one-case service
 """
 
 from kintsugi.cases.contacts import normalise_email, normalise_phone
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed, ServiceError
+from kintsugi.cases.services.bulk import BULK_ACTIONS, BULK_STATUSES, MAX_BULK, BulkOutcome, bulk_act
 from kintsugi.cases.services.conversation import add_note, receive_message, reply, send_to_customer
 from kintsugi.cases.services.customers import CustomerContact, find_or_create_customer, merge_customers
 from kintsugi.cases.services.events import MAX_MESSAGE, record_event
@@ -30,8 +32,9 @@ from kintsugi.cases.services.opening import MAX_DESCRIPTION, CaseRequest, open_c
 from kintsugi.cases.services.timers import claim_due_timers, claim_timer, fire_timer, run_due_timers
 
 __all__ = [
-    "MAX_DESCRIPTION", "MAX_MESSAGE", "TRANSITIONS", "CaseRequest", "CustomerContact", "InvalidInput",
-    "InvalidTransition", "NotAllowed", "ServiceError", "acknowledge", "add_note", "assign", "change_status",
+    "BULK_ACTIONS", "BULK_STATUSES", "MAX_BULK", "MAX_DESCRIPTION", "MAX_MESSAGE", "TRANSITIONS", "BulkOutcome",
+    "CaseRequest", "CustomerContact", "InvalidInput", "InvalidTransition", "NotAllowed", "ServiceError",
+    "acknowledge", "add_note", "assign", "bulk_act", "change_status",
     "claim_due_timers", "claim_timer", "close_case", "escalate", "find_or_create_customer", "fire_timer",
     "merge_customers", "normalise_email", "normalise_phone", "open_case", "open_cases", "receive_message",
     "record_event", "reopen", "reply", "resolve", "run_due_timers", "send_to_customer", "update_details",

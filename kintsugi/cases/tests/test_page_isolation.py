@@ -170,7 +170,7 @@ def test_inbox_lists_only_the_cases_in_scope(
     cases = {"case": case, "bangkok_case": bangkok_case, "other_case": other_case}
     wanted = sorted((cases[name] for name in expected), key=lambda c: (c.sla_sort, c.pk))
     login(client, staff_cast[who])
-    for view in ("open", "unassigned", "breaching", "mine", "team", "closed"):
+    for view in ("open", "unassigned", "at_risk", "breached", "mine", "team", "closed"):
         shown = REFERENCE.findall(client.get("/cases/", {"view": view}).content.decode())
         assert set(shown) <= {c.reference for c in wanted}
     assert REFERENCE.findall(client.get("/cases/").content.decode()) == [c.reference for c in wanted]

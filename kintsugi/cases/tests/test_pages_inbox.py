@@ -142,7 +142,8 @@ def test_frontline_agent_sees_only_cases_at_their_location(
         ("mine", ["mine"]),
         ("team", ["colleague"]),
         ("unassigned", ["unassigned_breached", "fresh"]),
-        ("breaching", ["mine", "colleague", "unassigned_breached"]),
+        ("at_risk", []),
+        ("breached", ["mine", "colleague", "unassigned_breached"]),
         ("closed", ["closed", "resolved"]),
     ],
 )
@@ -162,12 +163,13 @@ def test_tabs_show_capped_counts_of_each_view(client: Client, agent: User, mixed
     login(client, agent)
     html = client.get("/cases/").content.decode()
     counts = dict(re.findall(r'view=(\w+)"[^>]*>\s*[^<]+<span class="tab-count[^"]*">(\S+)</span>', html))
-    assert counts == {"open": "4", "mine": "1", "team": "1", "unassigned": "2", "breaching": "3"}
+    assert counts == {"open": "4", "mine": "1", "team": "1", "unassigned": "2", "at_risk": "0",
+                      "breached": "3"}
 
 
 def test_tab_counts_stop_at_the_cap(supervisor: User, hanoi_cases: list[Case]) -> None:
     assert selectors.inbox_counts(supervisor, cap=2) == {"open": 2, "mine": 0, "team": 0, "unassigned": 2,
-                                                         "breaching": 2}
+                                                         "at_risk": 0, "breached": 2}
     assert badge_count(100) == "99+"
     assert badge_count(99) == "99"
 

@@ -7,19 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import selectors
 from kintsugi.cases.forms import InboxFilterForm
+from kintsugi.cases.views.bulk import bulk_context
+from kintsugi.cases.views.workload import inbox_scope
 
 INBOX_TABS = (
     ("open", gettext_lazy("All open")),
     ("mine", gettext_lazy("Mine")),
     ("team", gettext_lazy("My team")),
     ("unassigned", gettext_lazy("Unassigned")),
-    ("breaching", gettext_lazy("Breaching soon")),
+    ("at_risk", pgettext_lazy("sla", "At risk")),
+    ("breached", gettext_lazy("Breached")),
     ("closed", gettext_lazy("Resolved & closed")),
 )
 DEFAULT_VIEW = "open"
@@ -41,7 +44,8 @@ def inbox(request: StaffRequest) -> HttpResponse:
     locations, categories = selectors.inbox_filter_choices(user)
     bound = {name: request.GET[name] for name in InboxFilterForm.base_fields if name in request.GET}
     form = InboxFilterForm(bound, locations=locations, categories=categories)
-    filters = form.filters()
+    scope = inbox_scope(request)
+    filters = {**form.filters(), **scope.filters}
     cursor = request.GET.get("cursor") or None
     try:
         page = selectors.inbox_page(user, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
@@ -63,5 +67,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
         "now": timezone.now(),
         "show_location": len(locations) > 1,
         "oob": partial,
+        "scope": scope,
+        **bulk_context(request),
     }
     return render(request, "cases/inbox.html#results" if partial else "cases/inbox.html", context)
