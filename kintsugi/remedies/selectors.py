@@ -15,13 +15,25 @@ from kintsugi.accounts.models import User
 from kintsugi.cases import access
 from kintsugi.cases.models import Case, Category
 from kintsugi.remedies import policy, services
-from kintsugi.remedies.models import GIVEN_STATUSES, CustomerCost, Remedy, RemedyOption, RemedyStatus
+from kintsugi.remedies.models import (
+    GIVEN_STATUSES,
+    AuthorityLimit,
+    CustomerCost,
+    Remedy,
+    RemedyOption,
+    RemedyStatus,
+)
 
 
 def catalogue_for(case: Case, currency: str) -> list[RemedyOption]:
     """The organisation's active catalogue entries in `currency`."""
     return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, currency=currency,
                                             is_active=True).order_by("kind", "id"))
+
+
+def active_options(case: Case) -> list[RemedyOption]:
+    """Every active catalogue entry of the case's organisation, whatever its currency (what the form accepts)."""
+    return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, is_active=True))
 
 
 def suggestions_for(case: Case, options: list[RemedyOption], *, customer_costs: int,
@@ -49,6 +61,58 @@ def pending_approvals(user: User) -> QuerySet[Remedy]:
         .select_related("case", "case__location", "requested_by", "option")
         .order_by("created_at", "id")
     )
+
+
+@dataclass
+class ApprovalCard:
+    """What an approver needs to decide on one remedy: the case's severity and state, what was already given on it
+    in the remedy's currency, the case's total with this remedy against the requester's per-case limit, and the
+    customer's own costs."""
+
+    remedy: Remedy
+    given: list[Remedy]
+    given_total: int
+    with_this: int  # the case's total in the remedy's currency if it is approved
+    per_case_limit: int | None  # the requester's, in the remedy's currency (None: no authority on it)
+    costs: list[CustomerCost]
+    costs_total: int  # the customer's money costs in the remedy's currency
+    costs_minutes: int
+
+    @property
+    def is_over_case_limit(self) -> bool:
+        return self.with_this > (self.per_case_limit or 0)
+
+
+def approval_cards(user: User, *, limit: int = 200) -> list[ApprovalCard]:
+    """The approvals queue as cards, oldest first, in four queries whatever its length: the pending remedies with
+    their case, the remedies given on those cases, their customer costs, and the organisation's limits."""
+    pending = list(pending_approvals(user)[:limit])
+    case_ids = {remedy.case_id for remedy in pending}
+    given: dict[int, list[Remedy]] = defaultdict(list)
+    costs: dict[int, list[CustomerCost]] = defaultdict(list)
+    rows: list[AuthorityLimit] = []
+    if pending:
+        for remedy in Remedy.objects.filter(case_id__in=case_ids, status__in=GIVEN_STATUSES).select_related("option"):
+            given[remedy.case_id].append(remedy)
+        for cost in CustomerCost.objects.filter(case_id__in=case_ids):
+            costs[cost.case_id].append(cost)
+        rows = list(AuthorityLimit.objects.filter(organisation_id=user.organisation_id or 0))
+    cards = []
+    for remedy in pending:
+        same = [r for r in given[remedy.case_id] if r.currency == remedy.currency]
+        total = sum(r.amount_minor for r in same)
+        role = remedy.requested_by.role if remedy.requested_by else ""
+        picked = policy.pick_limit([(row.location_id, row.as_limit()) for row in rows
+                                    if row.role == role and row.currency == remedy.currency],
+                                   remedy.case.location_id)
+        spent = costs[remedy.case_id]
+        cards.append(ApprovalCard(
+            remedy=remedy, given=same, given_total=total, with_this=total + remedy.amount_minor,
+            per_case_limit=picked.per_case if picked else None, costs=spent,
+            costs_total=sum(c.amount_minor or 0 for c in spent if c.currency == remedy.currency),
+            costs_minutes=sum(c.minutes or 0 for c in spent),
+        ))
+    return cards
 
 
 # --------------------------------------------------------------------------------------------- cost of failure
