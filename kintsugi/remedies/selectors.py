@@ -130,6 +130,19 @@ class CostRow:
     cost_minutes: int = 0
     cost_count: int = 0
     at_risk: int = 0
+    outliers: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, currency) -> far above the usual
+
+
+@dataclass(frozen=True)
+class FlaggedRemedy:
+    """A remedy given far above the usual amount for it, for the cost view to name."""
+
+    pk: int
+    reference: str
+    month: str
+    kind: str
+    currency: str
+    amount_minor: int
 
 
 @dataclass
@@ -138,6 +151,7 @@ class CostReport:
     average_value: int
     average_currency: str
     at_risk_days: int
+    flagged: list[FlaggedRemedy] = field(default_factory=list)
 
     def revenue_at_risk(self, row: CostRow) -> int:
         return row.at_risk * self.average_value
@@ -184,13 +198,17 @@ def cost_of_failure(
 
     given = Remedy.objects.filter(case__in=cases, status__in=GIVEN_STATUSES, granted_at__isnull=False).values_list(
         "granted_at", "case__location__timezone", "case__location__name", "case__category_id", "kind",
-        "currency", "amount_minor")
-    for at, tz, place, cat, kind, currency, amount in given:
+        "currency", "amount_minor", "is_outlier", "pk", "case__reference").order_by("granted_at", "pk")
+    flagged: list[FlaggedRemedy] = []
+    for at, tz, place, cat, kind, currency, amount, is_outlier, pk, reference in given:
         target = row(at, tz, place, cat) if at is not None else None
         if target is not None:
             cell = target.remedies.setdefault(kind, {}).setdefault(currency, [0, 0])
             cell[0] += 1
             cell[1] += amount
+            if is_outlier:
+                target.outliers[kind, currency] = target.outliers.get((kind, currency), 0) + 1
+                flagged.append(FlaggedRemedy(pk, reference, target.month, kind, currency, amount))
     costs = CustomerCost.objects.filter(case__in=cases).values_list(
         "created_at", "case__location__timezone", "case__location__name", "case__category_id", "currency",
         "amount_minor", "minutes")
@@ -224,4 +242,4 @@ def cost_of_failure(
             target.at_risk += 1
     ordered = sorted(rows.values(), key=lambda r: (r.month, r.location, r.category), reverse=True)
     return CostReport(ordered, settings.average_customer_value_minor, settings.average_value_currency,
-                      settings.at_risk_days)
+                      settings.at_risk_days, flagged)

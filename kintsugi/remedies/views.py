@@ -28,9 +28,9 @@ from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, Category
 from kintsugi.cases.services import InvalidInput, NotAllowed, ServiceError
 from kintsugi.cases.views.case import act
-from kintsugi.remedies import drafts, forms, policy, selectors, services
+from kintsugi.remedies import costview, drafts, forms, policy, selectors, services
 from kintsugi.remedies.forms import parse_amount
-from kintsugi.remedies.models import AuthorityLimit, CostKind, Remedy, RemedyKind, RemedyOption
+from kintsugi.remedies.models import AuthorityLimit, Remedy, RemedyKind, RemedyOption
 
 
 def _language() -> str:
@@ -322,13 +322,10 @@ def _month_param(value: str) -> date | None:
         return None
 
 
-def money_list(cells: dict[str, list[int]]) -> list[str]:
-    return [policy.format_amount(total, code, _language()) for code, (_count, total) in sorted(cells.items())]
-
-
 @require_GET
 @staff_required
 def cost(request: StaffRequest) -> HttpResponse:
+    """The cost of failure: a summary, then per currency its figures and its months, paged; or the CSV."""
     _require_supervisor(request.user)
     get = request.GET
     filters = {"location": get.get("location", "")[:50], "category": get.get("category", "")[:60],
@@ -337,21 +334,12 @@ def cost(request: StaffRequest) -> HttpResponse:
                                        since=_month_param(filters["since"]), until=_month_param(filters["until"]))
     if get.get("format") == "csv":
         return _cost_csv(report)
-    kinds = dict(RemedyKind.choices)
-    rows = [{
-        "row": row,
-        "remedies": [(kinds.get(kind, kind), sum(c for c, _t in cells.values()), money_list(cells))
-                     for kind, cells in sorted(row.remedies.items())],
-        "costs": money_list(row.costs),
-        "revenue_at_risk": policy.format_amount(report.revenue_at_risk(row), report.average_currency, _language()),
-    } for row in report.rows]
     categories = Category.objects.filter(organisation_id=_org_id(request.user), parent__isnull=True)
     return render(request, "remedies/cost.html", {
-        "report": report, "rows": rows, "filters": filters, "locations": list(access.visible_locations(request.user)),
+        "report": report, "view": costview.build(report, language=_language(), page=get.get("page", "1")[:6]),
+        "filters": filters, "locations": list(access.visible_locations(request.user)),
         "categories": list(categories), "query": urlencode({k: v for k, v in filters.items() if v}),
-        "total_revenue_at_risk": policy.format_amount(report.total_at_risk * report.average_value,
-                                                      report.average_currency, _language()),
-        "cost_kinds": CostKind.choices, "nav": "remedy_cost",
+        "nav": "remedy_cost",
     })
 
 
