@@ -282,6 +282,8 @@ CSRF_FAILURE_VIEW = "kintsugi.intake.public.csrf_failure"
 
 # The timer loop's tick: a due SLA warning or breach is noticed within this many seconds.
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "5"))
+# A follow-up the customer has not answered this many days after it was sent expires: no longer waiting.
+FOLLOW_UP_EXPIRY_DAYS = int(os.environ.get("KINTSUGI_FOLLOW_UP_EXPIRY_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

@@ -288,6 +288,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP_SCHEDULED = "follow_up_scheduled", _("Follow-up scheduled")
     FOLLOW_UP_SENT = "follow_up_sent", _("Follow-up sent")
     FOLLOW_UP_ANSWERED = "follow_up_answered", _("Follow-up answered")
+    FOLLOW_UP_EXPIRED = "follow_up_expired", _("Follow-up expired unanswered")
     # Remedies (kintsugi.remedies): what was given to make it right, approvals, fulfilment, the customer's costs.
     REMEDY_GRANTED = "remedy_granted", _("Remedy granted")
     REMEDY_REQUESTED = "remedy_requested", _("Remedy awaiting approval")
@@ -324,6 +325,7 @@ class TimerKind(models.TextChoices):
     RESOLUTION_WARNING = "res_warning", _("Resolution warning")
     RESOLUTION_BREACH = "res_breach", _("Resolution breach")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    FOLLOW_UP_EXPIRY = "follow_up_expiry", _("Follow-up expiry")
 
 
 class TimerState(models.TextChoices):

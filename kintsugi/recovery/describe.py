@@ -58,6 +58,11 @@ def follow_up_answered(event: CaseEvent) -> TimelineEntry:
     return TimelineEntry(event, _("The customer answered the follow-up: it is not put right yet."), "alert")
 
 
+def follow_up_expired(event: CaseEvent) -> TimelineEntry:
+    return TimelineEntry(event, _("The follow-up expired: the customer did not answer within %(days)s days.") % {
+        "days": event.data.get("days", "")}, "change")
+
+
 def apology_sent(event: CaseEvent) -> TimelineEntry:
     data = event.data or {}
     names = {"actor": event.actor.display_name if event.actor else "",

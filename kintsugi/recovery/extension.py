@@ -54,6 +54,8 @@ class RecoveryExtension(CaseExtension):
         recovery.schedule_follow_up(case, by=by, at=at)
 
     def fire_timer(self, timer: Timer, at: datetime) -> bool | None:
-        if timer.kind != TimerKind.FOLLOW_UP:
-            return None
-        return recovery.send_follow_up(timer, at=at)
+        if timer.kind == TimerKind.FOLLOW_UP:
+            return recovery.send_follow_up(timer, at=at)
+        if timer.kind == TimerKind.FOLLOW_UP_EXPIRY:
+            return recovery.expire_follow_up(timer, at=at)
+        return None

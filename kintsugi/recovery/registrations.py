@@ -23,6 +23,7 @@ def register() -> None:
     EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_SCHEDULED, describe.follow_up_scheduled)
     EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_SENT, describe.follow_up_sent)
     EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_ANSWERED, describe.follow_up_answered)
+    EVENT_DESCRIBERS.register(EventKind.FOLLOW_UP_EXPIRED, describe.follow_up_expired)
     EVENT_DESCRIBERS.register(EventKind.APOLOGY_SENT, describe.apology_sent)
     EVENT_DESCRIBERS.register(EventKind.THANKS_SENT, describe.thanks_sent)
     # Its notifications in the bell.

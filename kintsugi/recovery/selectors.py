@@ -166,10 +166,9 @@ def _builtin_snapshot(row: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- follow-ups
 
 
-def _answered_after(sent: QuerySet[CaseEvent]) -> Any:
-    return Exists(CaseEvent.objects.filter(
-        case_id=OuterRef("case_id"), kind=EventKind.FOLLOW_UP_ANSWERED, created_at__gte=OuterRef("created_at")
-    ))
+def _answered_after(sent: QuerySet[CaseEvent], kind: str = EventKind.FOLLOW_UP_ANSWERED) -> Any:
+    return Exists(CaseEvent.objects.filter(case_id=OuterRef("case_id"), kind=kind,
+                                           created_at__gte=OuterRef("created_at")))
 
 
 def follow_ups_due(user: User, *, now: datetime | None = None) -> list[Timer]:
@@ -184,22 +183,32 @@ def follow_ups_due(user: User, *, now: datetime | None = None) -> list[Timer]:
 
 
 def follow_ups_unanswered(user: User) -> list[CaseEvent]:
-    """The follow-ups sent on the user's cases that the customer has not answered yet, oldest first."""
+    """The follow-ups sent on the user's cases that the customer has not answered yet and that have not expired,
+    oldest first."""
     sent = CaseEvent.objects.filter(
         kind=EventKind.FOLLOW_UP_SENT, case__in=case_access.visible_cases(user),
         case__status__in=[Status.RESOLVED, Status.CLOSED],
     )
     return list(
-        sent.filter(~_answered_after(sent))
+        sent.filter(~_answered_after(sent), ~_answered_after(sent, EventKind.FOLLOW_UP_EXPIRED))
         .select_related("case", "case__customer", "case__location", "case__assignee").order_by("created_at", "id")
     )
 
 
+def follow_ups_expired(user: User, *, limit: int = 50) -> list[CaseEvent]:
+    """The latest follow-ups that expired unanswered on the user's cases (their FOLLOW_UP_EXPIRED events), newest
+    first; `data["sent_at"]` says when the question was sent."""
+    return list(
+        CaseEvent.objects.filter(kind=EventKind.FOLLOW_UP_EXPIRED, case__in=case_access.visible_cases(user))
+        .select_related("case", "case__customer", "case__location").order_by("-created_at", "-id")[:limit]
+    )
+
+
 def pending_follow_up(case: Case) -> CaseEvent | None:
-    """The latest follow-up sent on the case if the customer has not answered it yet."""
+    """The latest follow-up sent on the case if the customer has not answered it yet and it has not expired."""
     sent = case.events.filter(kind=EventKind.FOLLOW_UP_SENT).order_by("-created_at", "-id").first()
     if sent is None:
         return None
-    answered = case.events.filter(kind=EventKind.FOLLOW_UP_ANSWERED, created_at__gte=sent.created_at,
-                                  id__gt=sent.pk).exists()
-    return None if answered else sent
+    closed = case.events.filter(kind__in=(EventKind.FOLLOW_UP_ANSWERED, EventKind.FOLLOW_UP_EXPIRED),
+                                created_at__gte=sent.created_at, id__gt=sent.pk).exists()
+    return None if closed else sent

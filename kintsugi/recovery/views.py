@@ -157,6 +157,7 @@ def follow_ups(request: StaffRequest) -> HttpResponse:
     return render(request, "recovery/follow_ups.html", {
         "nav": "follow_ups", "due": selectors.follow_ups_due(request.user),
         "waiting": selectors.follow_ups_unanswered(request.user),
+        "expired": selectors.follow_ups_expired(request.user), "expiry_days": settings.FOLLOW_UP_EXPIRY_DAYS,
     })
 
 

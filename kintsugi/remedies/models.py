@@ -156,6 +156,10 @@ class Remedy(models.Model):
                                      related_name="+")
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Far above the usual amount for it (policy.is_outlier): confirmed by whoever gave it, marked in the cost view.
+    is_outlier = models.BooleanField(_("far above the usual amount"), default=False)
+    # The form's one-time token: the same form sent twice (a double tap, a retry) gives one remedy.
+    form_token = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("remedy")
@@ -167,6 +171,8 @@ class Remedy(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_minor__gte=0), name="remedy_amount_gte_0"),
+            models.UniqueConstraint(fields=["case", "form_token"], condition=~models.Q(form_token=""),
+                                    name="remedy_form_token_once"),
         ]
 
     def __str__(self) -> str:

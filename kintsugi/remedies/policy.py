@@ -270,3 +270,28 @@ COUNTRY_CURRENCY = {"VN": "VND", "TH": "THB", "US": "USD"}
 
 def local_currency(country: str, fallback: str) -> str:
     return COUNTRY_CURRENCY.get(country.upper(), fallback.upper())
+
+
+# --------------------------------------------------------------------------------------------- outliers
+
+# An amount this many times above what is usual for it is most likely a slip (a few zeros too many), not a
+# decision: the form asks to confirm it, and the saved remedy is flagged in the cost of failure.
+OUTLIER_FACTOR = 10
+# With nothing to compare with (no catalogue entry of the kind, no limit), amounts above these are outliers:
+# about 2,000 US dollars in each currency, in minor units.
+OUTLIER_CEILING = {"VND": 50_000_000, "THB": 7_000_000, "USD": 200_000}
+
+
+def outlier_reference(code: str, *, typical: int = 0, largest_limit: int = 0) -> int:
+    """What an amount in `code` is compared with: the catalogue's usual amount for the remedy (`typical`), else
+    the largest per-remedy limit of any role in the currency, else the currency's ceiling divided by the factor."""
+    if typical > 0:
+        return typical
+    if largest_limit > 0:
+        return largest_limit
+    return OUTLIER_CEILING.get(code.upper(), OUTLIER_CEILING["USD"]) // OUTLIER_FACTOR
+
+
+def is_outlier(amount: int, reference: int) -> bool:
+    """True when `amount` is more than OUTLIER_FACTOR times `reference` (exactly ten times is not)."""
+    return amount > reference * OUTLIER_FACTOR

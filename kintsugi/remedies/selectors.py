@@ -15,13 +15,25 @@ from kintsugi.accounts.models import User
 from kintsugi.cases import access
 from kintsugi.cases.models import Case, Category
 from kintsugi.remedies import policy, services
-from kintsugi.remedies.models import GIVEN_STATUSES, CustomerCost, Remedy, RemedyOption, RemedyStatus
+from kintsugi.remedies.models import (
+    GIVEN_STATUSES,
+    AuthorityLimit,
+    CustomerCost,
+    Remedy,
+    RemedyOption,
+    RemedyStatus,
+)
 
 
 def catalogue_for(case: Case, currency: str) -> list[RemedyOption]:
     """The organisation's active catalogue entries in `currency`."""
     return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, currency=currency,
                                             is_active=True).order_by("kind", "id"))
+
+
+def active_options(case: Case) -> list[RemedyOption]:
+    """Every active catalogue entry of the case's organisation, whatever its currency (what the form accepts)."""
+    return list(RemedyOption.objects.filter(organisation_id=case.organisation_id, is_active=True))
 
 
 def suggestions_for(case: Case, options: list[RemedyOption], *, customer_costs: int,
@@ -51,6 +63,58 @@ def pending_approvals(user: User) -> QuerySet[Remedy]:
     )
 
 
+@dataclass
+class ApprovalCard:
+    """What an approver needs to decide on one remedy: the case's severity and state, what was already given on it
+    in the remedy's currency, the case's total with this remedy against the requester's per-case limit, and the
+    customer's own costs."""
+
+    remedy: Remedy
+    given: list[Remedy]
+    given_total: int
+    with_this: int  # the case's total in the remedy's currency if it is approved
+    per_case_limit: int | None  # the requester's, in the remedy's currency (None: no authority on it)
+    costs: list[CustomerCost]
+    costs_total: int  # the customer's money costs in the remedy's currency
+    costs_minutes: int
+
+    @property
+    def is_over_case_limit(self) -> bool:
+        return self.with_this > (self.per_case_limit or 0)
+
+
+def approval_cards(user: User, *, limit: int = 200) -> list[ApprovalCard]:
+    """The approvals queue as cards, oldest first, in four queries whatever its length: the pending remedies with
+    their case, the remedies given on those cases, their customer costs, and the organisation's limits."""
+    pending = list(pending_approvals(user)[:limit])
+    case_ids = {remedy.case_id for remedy in pending}
+    given: dict[int, list[Remedy]] = defaultdict(list)
+    costs: dict[int, list[CustomerCost]] = defaultdict(list)
+    rows: list[AuthorityLimit] = []
+    if pending:
+        for remedy in Remedy.objects.filter(case_id__in=case_ids, status__in=GIVEN_STATUSES).select_related("option"):
+            given[remedy.case_id].append(remedy)
+        for cost in CustomerCost.objects.filter(case_id__in=case_ids):
+            costs[cost.case_id].append(cost)
+        rows = list(AuthorityLimit.objects.filter(organisation_id=user.organisation_id or 0))
+    cards = []
+    for remedy in pending:
+        same = [r for r in given[remedy.case_id] if r.currency == remedy.currency]
+        total = sum(r.amount_minor for r in same)
+        role = remedy.requested_by.role if remedy.requested_by else ""
+        picked = policy.pick_limit([(row.location_id, row.as_limit()) for row in rows
+                                    if row.role == role and row.currency == remedy.currency],
+                                   remedy.case.location_id)
+        spent = costs[remedy.case_id]
+        cards.append(ApprovalCard(
+            remedy=remedy, given=same, given_total=total, with_this=total + remedy.amount_minor,
+            per_case_limit=picked.per_case if picked else None, costs=spent,
+            costs_total=sum(c.amount_minor or 0 for c in spent if c.currency == remedy.currency),
+            costs_minutes=sum(c.minutes or 0 for c in spent),
+        ))
+    return cards
+
+
 # --------------------------------------------------------------------------------------------- cost of failure
 
 
@@ -66,6 +130,19 @@ class CostRow:
     cost_minutes: int = 0
     cost_count: int = 0
     at_risk: int = 0
+    outliers: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, currency) -> far above the usual
+
+
+@dataclass(frozen=True)
+class FlaggedRemedy:
+    """A remedy given far above the usual amount for it, for the cost view to name."""
+
+    pk: int
+    reference: str
+    month: str
+    kind: str
+    currency: str
+    amount_minor: int
 
 
 @dataclass
@@ -74,6 +151,7 @@ class CostReport:
     average_value: int
     average_currency: str
     at_risk_days: int
+    flagged: list[FlaggedRemedy] = field(default_factory=list)
 
     def revenue_at_risk(self, row: CostRow) -> int:
         return row.at_risk * self.average_value
@@ -120,13 +198,17 @@ def cost_of_failure(
 
     given = Remedy.objects.filter(case__in=cases, status__in=GIVEN_STATUSES, granted_at__isnull=False).values_list(
         "granted_at", "case__location__timezone", "case__location__name", "case__category_id", "kind",
-        "currency", "amount_minor")
-    for at, tz, place, cat, kind, currency, amount in given:
+        "currency", "amount_minor", "is_outlier", "pk", "case__reference").order_by("granted_at", "pk")
+    flagged: list[FlaggedRemedy] = []
+    for at, tz, place, cat, kind, currency, amount, is_outlier, pk, reference in given:
         target = row(at, tz, place, cat) if at is not None else None
         if target is not None:
             cell = target.remedies.setdefault(kind, {}).setdefault(currency, [0, 0])
             cell[0] += 1
             cell[1] += amount
+            if is_outlier:
+                target.outliers[kind, currency] = target.outliers.get((kind, currency), 0) + 1
+                flagged.append(FlaggedRemedy(pk, reference, target.month, kind, currency, amount))
     costs = CustomerCost.objects.filter(case__in=cases).values_list(
         "created_at", "case__location__timezone", "case__location__name", "case__category_id", "currency",
         "amount_minor", "minutes")
@@ -160,4 +242,4 @@ def cost_of_failure(
             target.at_risk += 1
     ordered = sorted(rows.values(), key=lambda r: (r.month, r.location, r.category), reverse=True)
     return CostReport(ordered, settings.average_customer_value_minor, settings.average_value_currency,
-                      settings.at_risk_days)
+                      settings.at_risk_days, flagged)

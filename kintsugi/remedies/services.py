@@ -24,7 +24,7 @@ from kintsugi.cases.selectors import supervisors_for
 from kintsugi.cases.services import InvalidInput, InvalidTransition, NotAllowed, record_event, send_to_customer
 from kintsugi.comms.models import NotificationKind
 from kintsugi.comms.services import notify
-from kintsugi.remedies import policy
+from kintsugi.remedies import outliers, policy
 from kintsugi.remedies.models import (
     FULFILLABLE_STATUSES,
     GIVEN_STATUSES,
@@ -144,7 +144,7 @@ def authority_left(user: User, case: Case, currency: str, *, at: datetime | None
 
 def _event_data(remedy: Remedy, **extra: Any) -> dict[str, Any]:
     return {"remedy_id": remedy.pk, "kind": remedy.kind, "amount": remedy.amount_minor, "currency": remedy.currency,
-            "is_goodwill": remedy.is_goodwill, **extra}
+            "is_goodwill": remedy.is_goodwill, **({"is_outlier": True} if remedy.is_outlier else {}), **extra}
 
 
 def approval_url(remedy: Remedy) -> str:
@@ -163,10 +163,13 @@ def propose_remedy(
     transaction_value_minor: int | None = None,
     is_goodwill: bool = False,
     option: RemedyOption | None = None,
+    form_token: str = "",
     at: datetime | None = None,
 ) -> Remedy:
     """Give a remedy on the case: granted at once when within `by`'s authority (per remedy, per case in total,
-    per day), else pending approval with the case's supervisors and CX managers told."""
+    per day), else pending approval with the case's supervisors and CX managers told; an amount far above the
+    usual is flagged (`is_outlier`). A `form_token` already used on the case returns its remedy (a form sent
+    twice gives one remedy)."""
     at = _now(at)
     _require_case(case, by)
     if kind not in RemedyKind.values:
@@ -193,6 +196,9 @@ def propose_remedy(
     # deadlock. (SQLite takes its one write lock at BEGIN and needs neither.)
     Case.objects.filter(pk=case.pk).update(updated_at=at)
     list(User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
+    form_token = form_token.strip()[:64]
+    if form_token and (sent := Remedy.objects.filter(case=case, form_token=form_token).first()) is not None:
+        return sent  # the same form again, behind the case row: the first one's remedy
     decision = policy.decide(
         amount_minor, authority_for(by, case, currency), case_total=_case_total(case, currency),
         day_total=day_total(by, currency, at=at, tz_name=case.location.timezone),
@@ -202,7 +208,8 @@ def propose_remedy(
         currency=currency, description=description, transaction_value_minor=transaction_value_minor,
         is_goodwill=is_goodwill, requested_by=by, created_at=at,
         status=RemedyStatus.GRANTED if decision.is_granted else RemedyStatus.PENDING_APPROVAL,
-        granted_at=at if decision.is_granted else None, exceeded=list(decision.exceeded),
+        granted_at=at if decision.is_granted else None, exceeded=list(decision.exceeded), form_token=form_token,
+        is_outlier=outliers.is_outlier(case, kind=kind, amount_minor=amount_minor, currency=currency, option=option),
     )
     if decision.is_granted:
         record_event(case, EventKind.REMEDY_GRANTED, by=by, at=at, body=description, data=_event_data(remedy))

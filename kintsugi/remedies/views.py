@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -27,50 +27,25 @@ from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case, Category
 from kintsugi.cases.services import InvalidInput, NotAllowed, ServiceError
-from kintsugi.remedies import policy, selectors, services
-from kintsugi.remedies.models import AuthorityLimit, CostKind, Remedy, RemedyKind, RemedyOption
-
-FORM_PREFIX = "remedy_"
-EXAMPLES = {"VND": ("VND", 150000), "THB": ("THB", 125000), "USD": ("USD", 1250)}
+from kintsugi.cases.views.case import act
+from kintsugi.remedies import costview, drafts, forms, policy, selectors, services
+from kintsugi.remedies.forms import parse_amount
+from kintsugi.remedies.models import AuthorityLimit, Remedy, RemedyKind, RemedyOption
 
 
 def _language() -> str:
     return (get_language() or "en")[:2]
 
 
-def amount_error(code: str, currency: str) -> str:
-    if code == "precision":
-        exponent = policy.currency(currency).exponent
-        if exponent == 0:
-            return _("%(currency)s has no decimals: enter a whole amount.") % {"currency": currency}
-        return _("%(currency)s has at most %(exponent)d decimals.") % {"currency": currency, "exponent": exponent}
-    if code == "negative":
-        return _("The amount must be zero or more.")
-    if code == "too_large":
-        return _("The amount is too large.")
-    if code == "unknown_currency":
-        return _("Choose a currency.")
-    example = EXAMPLES.get(currency, EXAMPLES["VND"])
-    return _("Enter the amount as a number, for example %(example)s.") % {
-        "example": policy.format_number(example[1], example[0], _language())}
+def _back_to_case(case: Case) -> HttpResponse:
+    return redirect(reverse("case_detail", kwargs={"reference": case.reference}) + "#remedies")
 
 
-def parse_amount(text: str, currency: str, *, required: bool = True) -> int | None:
-    """An amount typed in the page's language, or InvalidInput with a message saying what to fix."""
-    if not text.strip():
-        if required:
-            raise InvalidInput(_("Enter the amount (0 for an apology or a gesture without money)."))
-        return None
-    try:
-        return policy.parse_amount(text, currency, _language())
-    except policy.AmountError as exc:
-        raise InvalidInput(amount_error(exc.code, currency)) from None
-
-
-def _back_to_case(case: Case, draft: dict[str, str] | None = None) -> HttpResponse:
-    url = reverse("case_detail", kwargs={"reference": case.reference})
-    query = f"?{urlencode(draft)}" if draft else ""
-    return redirect(f"{url}{query}#remedies")
+def _at_form(response: HttpResponse, anchor: str) -> HttpResponse:
+    """A redirect back to the case page lands on the panel (on the form when it was refused)."""
+    if isinstance(response, HttpResponseRedirect):
+        response["Location"] += anchor
+    return response
 
 
 def _get_remedy(user: User, pk: int) -> Remedy:
@@ -102,50 +77,39 @@ def _run(request: StaffRequest, action: Callable[[], object], success: str | Non
 @require_POST
 @staff_required
 def remedy_propose(request: StaffRequest, reference: str) -> HttpResponse:
-    case = case_access.get_case_for(request.user, reference)
-    post = request.POST
-    currency = post.get("currency", "").upper()
-    draft = {FORM_PREFIX + name: post.get(name, "")[:2000]
-             for name in ("kind", "amount", "currency", "description", "transaction_value", "is_goodwill")}
-    remedy: Remedy | None = None
+    """Give a remedy from the panel's form: errors at their field and what was typed kept (drafts.keep), an
+    amount far above the usual asked to be confirmed first; the case page's fragment for HTMX, else a redirect."""
+    given: list[Remedy] = []
 
-    def propose() -> str:
-        nonlocal remedy
-        kind, option = _kind_and_option(case, post.get("kind", ""))
-        amount = parse_amount(post.get("amount", ""), currency, required=option is None)
-        if amount is None and option is not None:
-            if option.currency != currency:
-                raise InvalidInput(_("Enter the amount in %(currency)s.") % {"currency": currency})
-            amount = option.default_amount_minor
-        assert amount is not None
-        remedy = services.propose_remedy(
-            case, kind=kind, option=option, amount_minor=amount, currency=currency, by=request.user,
-            description=post.get("description", ""), is_goodwill=bool(post.get("is_goodwill")),
-            transaction_value_minor=parse_amount(post.get("transaction_value", ""), currency, required=False),
-        )
+    def propose(case: Case) -> None:
+        form = forms.RemedyForm(request.POST, case=case, options=selectors.active_options(case),
+                                currencies=services.currencies_for(case))
+        if not form.is_valid():
+            drafts.keep(request, case, drafts.REMEDY, request.POST)
+            raise InvalidInput(_("The remedy was not given yet: see the form."))
+        data = form.cleaned_data
+        try:
+            given.append(services.propose_remedy(
+                case, kind=data["kind_code"], option=data["option"], amount_minor=data["amount_minor"],
+                currency=data["currency"], by=request.user, description=data["description"],
+                is_goodwill=data["is_goodwill"], transaction_value_minor=data["transaction_value_minor"],
+                form_token=data["form_token"],
+            ))
+        except ServiceError as exc:
+            drafts.keep(request, case, drafts.REMEDY, request.POST, exc.message)
+            raise
+        if given[0].is_above_useful_share:
+            messages.warning(request, _("This remedy is worth more than 150 % of the transaction. Research finds no "
+                                        "added loyalty beyond about 150 %."))
+
+    def said(case: Case) -> str:
+        remedy = given[0]
         if remedy.status == "granted":
             return _("Remedy granted: %(remedy)s. Fulfil it when it is given.") % {"remedy": _describe(remedy)}
         return _("This is above your authority, so the remedy waits for approval: %(remedy)s. "
                  "Your supervisors were told.") % {"remedy": _describe(remedy)}
 
-    if not _run(request, propose):
-        return _back_to_case(case, draft)
-    if remedy is not None and remedy.is_above_useful_share:
-        messages.warning(request, _("This remedy is worth more than 150 % of the transaction. Research finds no "
-                                    "added loyalty beyond about 150 %."))
-    return _back_to_case(case)
-
-
-def _kind_and_option(case: Case, value: str) -> tuple[str, RemedyOption | None]:
-    """The form's choice: a kind of remedy, or "option-<id>", an active entry of the organisation's catalogue."""
-    if not value.startswith("option-"):
-        return value, None
-    raw = value.removeprefix("option-")
-    option = RemedyOption.objects.filter(organisation_id=case.organisation_id, is_active=True,
-                                         pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0).first()
-    if option is None:
-        raise InvalidInput(_("Choose a remedy from your organisation's catalogue."))
-    return option.kind, option
+    return _at_form(act(request, reference, propose, said), "#remedy-form" if not given else "#remedies")
 
 
 def _describe(remedy: Remedy) -> str:
@@ -198,22 +162,29 @@ def _whole(text: str, what: str) -> int | None:
 @require_POST
 @staff_required
 def cost_record(request: StaffRequest, reference: str) -> HttpResponse:
-    case = case_access.get_case_for(request.user, reference)
-    post = request.POST
-    currency = post.get("cost_currency", "").upper()
-    draft = {f"cost_{name}": post.get(f"cost_{name}", "")[:500]
-             for name in ("kind", "amount", "currency", "minutes", "note")}
+    """Record the customer's cost from the panel's form, kept with its errors at the field when refused."""
+    recorded: list[bool] = []
 
-    def record() -> str:
-        amount = parse_amount(post.get("cost_amount", ""), currency, required=False)
-        services.record_customer_cost(
-            case, kind=post.get("cost_kind", ""), amount_minor=amount, currency=currency if amount is not None
-            else "", minutes=_whole(post.get("cost_minutes", ""), _("the minutes")), note=post.get("cost_note", ""),
-            by=request.user,
-        )
-        return _("The customer's cost was recorded; the suggestions count it.")
+    def record(case: Case) -> None:
+        form = forms.CostForm(request.POST, currencies=services.currencies_for(case))
+        if not form.is_valid():
+            drafts.keep(request, case, drafts.COST, request.POST)
+            raise InvalidInput(_("The cost was not recorded yet: see the form."))
+        data = form.cleaned_data
+        amount = data["amount_minor"]
+        try:
+            services.record_customer_cost(
+                case, kind=data["kind"], amount_minor=amount, currency=data["currency"] if amount is not None else "",
+                minutes=data["minutes_value"], note=data["note"], by=request.user,
+            )
+            recorded.append(True)
+        except ServiceError as exc:
+            drafts.keep(request, case, drafts.COST, request.POST, exc.message)
+            raise
 
-    return _back_to_case(case) if _run(request, record) else _back_to_case(case, draft)
+    response = act(request, reference, record,
+                   lambda case: _("The customer's cost was recorded; the suggestions count it."))
+    return _at_form(response, "#remedies" if recorded else "#cost-form")
 
 
 # --------------------------------------------------------------------------------------------- approvals
@@ -228,8 +199,8 @@ def _require_supervisor(user: User) -> None:
 @staff_required
 def approvals(request: StaffRequest) -> HttpResponse:
     _require_supervisor(request.user)
-    pending = list(selectors.pending_approvals(request.user)[:200])
-    return render(request, "remedies/approvals.html", {"pending": pending, "nav": "approvals"})
+    return render(request, "remedies/approvals.html", {"cards": selectors.approval_cards(request.user),
+                                                       "nav": "approvals"})
 
 
 # --------------------------------------------------------------------------------------------- settings
@@ -351,13 +322,10 @@ def _month_param(value: str) -> date | None:
         return None
 
 
-def money_list(cells: dict[str, list[int]]) -> list[str]:
-    return [policy.format_amount(total, code, _language()) for code, (_count, total) in sorted(cells.items())]
-
-
 @require_GET
 @staff_required
 def cost(request: StaffRequest) -> HttpResponse:
+    """The cost of failure: a summary, then per currency its figures and its months, paged; or the CSV."""
     _require_supervisor(request.user)
     get = request.GET
     filters = {"location": get.get("location", "")[:50], "category": get.get("category", "")[:60],
@@ -366,21 +334,12 @@ def cost(request: StaffRequest) -> HttpResponse:
                                        since=_month_param(filters["since"]), until=_month_param(filters["until"]))
     if get.get("format") == "csv":
         return _cost_csv(report)
-    kinds = dict(RemedyKind.choices)
-    rows = [{
-        "row": row,
-        "remedies": [(kinds.get(kind, kind), sum(c for c, _t in cells.values()), money_list(cells))
-                     for kind, cells in sorted(row.remedies.items())],
-        "costs": money_list(row.costs),
-        "revenue_at_risk": policy.format_amount(report.revenue_at_risk(row), report.average_currency, _language()),
-    } for row in report.rows]
     categories = Category.objects.filter(organisation_id=_org_id(request.user), parent__isnull=True)
     return render(request, "remedies/cost.html", {
-        "report": report, "rows": rows, "filters": filters, "locations": list(access.visible_locations(request.user)),
+        "report": report, "view": costview.build(report, language=_language(), page=get.get("page", "1")[:6]),
+        "filters": filters, "locations": list(access.visible_locations(request.user)),
         "categories": list(categories), "query": urlencode({k: v for k, v in filters.items() if v}),
-        "total_revenue_at_risk": policy.format_amount(report.total_at_risk * report.average_value,
-                                                      report.average_currency, _language()),
-        "cost_kinds": CostKind.choices, "nav": "remedy_cost",
+        "nav": "remedy_cost",
     })
 
 

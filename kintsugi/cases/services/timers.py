@@ -83,10 +83,10 @@ def refresh_sla(case: Case, at: datetime) -> list[Timer]:
 
 def reschedule(case: Case, at: datetime) -> None:
     """Replace the case's pending timers with those of its current clocks (a resolved or closed case keeps its
-    pending follow-up; reopening cancels it)."""
+    pending follow-up and the expiry of one sent; reopening cancels them)."""
     pending = Timer.objects.filter(case=case, state=TimerState.PENDING)
     if not case.is_open:
-        pending = pending.exclude(kind=TimerKind.FOLLOW_UP)
+        pending = pending.exclude(kind__in=(TimerKind.FOLLOW_UP, TimerKind.FOLLOW_UP_EXPIRY))
     pending.update(state=TimerState.CANCELLED)
     timers = refresh_sla(case, at)
     if timers:

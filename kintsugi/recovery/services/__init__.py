@@ -3,7 +3,7 @@ records on the case's timeline through cases.services:
 
 - `playbooks`: the organisation's playbooks and their choice, the playbook bound to a case and its ticks, the
   resolve rule (cases.services calls bind, refresh_due and check_resolve);
-- `follow_ups`: the follow-up scheduled on resolving, sent when due, and the customer's answer;
+- `follow_ups`: the follow-up scheduled on resolving, sent when due, the customer's answer, and its expiry;
 - `messages`: the five-part apology and its lint phrases, reply templates, thank-and-explain.
 
 Callers use the names re-exported here: `from kintsugi.recovery import services; services.bind(case)`.
@@ -11,6 +11,8 @@ Callers use the names re-exported here: `from kintsugi.recovery import services;
 
 from kintsugi.recovery.services.follow_ups import (
     answer_follow_up,
+    expire_follow_up,
+    expiry_of,
     follow_up_due_at,
     follow_up_text,
     reopen_after_customer_message,
@@ -66,6 +68,8 @@ __all__ = [
     "create_playbook",
     "delete_reply_template",
     "ensure_builtins",
+    "expire_follow_up",
+    "expiry_of",
     "fill_reply_template",
     "follow_up_due_at",
     "follow_up_text",

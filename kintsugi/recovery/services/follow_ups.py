@@ -1,5 +1,6 @@
 """The follow-up: scheduled when a case is resolved, sent a few days later on the case's channel (is everything
-all right now?), and the customer's answer from their status page ("no" reopens the case)."""
+all right now?), the customer's answer from their status page ("no" reopens the case), and its expiry when no
+answer comes within settings.FOLLOW_UP_EXPIRY_DAYS (its own due row, written when it is sent)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -72,6 +74,29 @@ def send_follow_up(timer: Timer, *, at: datetime | None = None) -> bool:
     base = status_url(raw)
     body = follow_up_text(case, f"{base}?follow_up=yes#follow-up", f"{base}?follow_up=no#follow-up")
     cases.send_to_customer(case, body, by=None, at=at, kind=EventKind.FOLLOW_UP_SENT)
+    Timer.objects.create(case=case, organisation_id=case.organisation_id, kind=TimerKind.FOLLOW_UP_EXPIRY,
+                         due_at=expiry_of(at))
+    return True
+
+
+def expiry_of(sent_at: datetime) -> datetime:
+    """When a follow-up sent at `sent_at` expires unanswered: FOLLOW_UP_EXPIRY_DAYS calendar days later."""
+    return sent_at + timedelta(days=settings.FOLLOW_UP_EXPIRY_DAYS)
+
+
+@transaction.atomic
+def expire_follow_up(timer: Timer, *, at: datetime | None = None) -> bool:
+    """Fire a FOLLOW_UP_EXPIRY timer: the follow-up still waiting on the case, sent at least FOLLOW_UP_EXPIRY_DAYS
+    ago, no longer waits (FOLLOW_UP_EXPIRED on the timeline, for staff only). Returns False when there is none
+    (answered, already expired, or the one waiting is younger: its own timer comes later)."""
+    at = _now(at)
+    case = Case.objects.select_related("organisation", "location").get(pk=timer.case_id)
+    sent = selectors.pending_follow_up(case)
+    if sent is None or expiry_of(sent.created_at) > at:
+        return False
+    cases.record_event(case, EventKind.FOLLOW_UP_EXPIRED, by=None, at=at,
+                       data={"sent_event_id": sent.pk, "sent_at": sent.created_at.isoformat(),
+                             "days": settings.FOLLOW_UP_EXPIRY_DAYS})
     return True
 
 

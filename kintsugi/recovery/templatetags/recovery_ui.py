@@ -3,6 +3,7 @@ template picker, and the follow-up question on the customer's status page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -14,11 +15,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kintsugi.accounts.models import User
-from kintsugi.cases.models import Case, EventKind, Status
-from kintsugi.recovery import rules, selectors
+from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
+from kintsugi.recovery import rules, selectors, services
 from kintsugi.recovery.models import ReplyTemplate
 
 register = template.Library()
+
+
+@register.filter
+def follow_up_expires(sent_at: datetime) -> datetime:
+    """When a follow-up sent at `sent_at` expires unanswered: {{ event.created_at|follow_up_expires|moment }}."""
+    return services.expiry_of(sent_at)
+
+
+@register.filter
+def sent_at(event: CaseEvent) -> datetime | None:
+    """When the follow-up a FOLLOW_UP_EXPIRED event closed was sent (None when the event does not say)."""
+    try:
+        return datetime.fromisoformat(str(event.data.get("sent_at")))
+    except ValueError:
+        return None
 
 
 def _via(happening: rules.Happening) -> str:

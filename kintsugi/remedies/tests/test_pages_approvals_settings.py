@@ -41,14 +41,21 @@ def test_approving_from_the_queue_comes_back_to_the_queue(client: Client, pendin
     assert Remedy.objects.get(pk=pending.pk).status == RemedyStatus.APPROVED
 
 
-def test_the_queue_pins_its_queries(client: Client, case: Case, agent: User, supervisor: User,
+@pytest.mark.parametrize("asked", [1, 6])
+def test_the_queue_pins_its_queries(client: Client, case: Case, bangkok_case: Case, agent: User,
+                                    bangkok_agent: User, supervisor: User, asked: int,
                                     django_assert_num_queries: Any) -> None:
-    for amount in (600_000, 700_000, 800_000):
-        services.propose_remedy(case, kind="refund", amount_minor=amount, currency="VND", by=agent)
+    services.propose_remedy(case, kind="gesture", amount_minor=100_000, currency="VND", by=agent)
+    services.record_customer_cost(case, kind="time_lost", minutes=30, by=agent)
+    for number in range(asked):
+        services.propose_remedy(case, kind="refund", amount_minor=600_000 + number, currency="VND", by=agent)
+        services.propose_remedy(bangkok_case, kind="refund", amount_minor=90_000 + number, currency="THB",
+                                by=bangkok_agent)
     login(client, supervisor)
     client.get("/remedies/approvals/")
-    # session, user, scope, pending remedies with their case, location and requester, unread notifications
-    with django_assert_num_queries(5):
+    # session, user, scope, pending remedies with their case, location and requester, the remedies given on those
+    # cases, their customer costs, the organisation's limits, unread notifications: the same for 2 cards or 12
+    with django_assert_num_queries(8):
         assert client.get("/remedies/approvals/").status_code == 200
 
 

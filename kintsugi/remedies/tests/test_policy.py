@@ -218,3 +218,24 @@ def test_a_suggestion_is_never_above_the_callers_authority(
 ) -> None:
     found = policy.suggest("monetary", severity=5, is_repeat=False, defaults={"refund": 100000}, authority=authority)
     assert [(s.kind, s.amount, s.reasons, s.wanted) for s in found] == expected
+
+
+@pytest.mark.parametrize(("code", "typical", "largest_limit", "reference"), [
+    ("VND", 150_000, 20_000_000, 150_000),  # the catalogue's usual amount first
+    ("VND", 0, 20_000_000, 20_000_000),  # else the largest limit per remedy
+    ("VND", 0, 0, 5_000_000),  # else a tenth of the ceiling: 50 000 000 ₫ is the first outlier
+    ("THB", 0, 0, 700_000),
+    ("USD", 0, 0, 20_000),
+])
+def test_outlier_reference(code: str, typical: int, largest_limit: int, reference: int) -> None:
+    assert policy.outlier_reference(code, typical=typical, largest_limit=largest_limit) == reference
+
+
+@pytest.mark.parametrize(("amount", "reference", "outlier"), [
+    (1_500_000, 150_000, False),  # exactly ten times
+    (1_500_001, 150_000, True),
+    (2_000_000_000, 150_000, True),  # a "small gesture" of 2 000 000 000 ₫
+    (0, 0, False),
+])
+def test_is_outlier(amount: int, reference: int, outlier: bool) -> None:
+    assert policy.is_outlier(amount, reference) is outlier
