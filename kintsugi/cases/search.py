@@ -31,7 +31,9 @@ from kintsugi.lib.cursor import decode_cursor, encode_cursor
 MAX_QUERY = 200
 REFERENCE_LIKE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,9}$")
 PHONE_LIKE = selectors.PHONE_LIKE
-# SQLite reads the index newest first in windows of hits, growing, until a page is full or the hits run out.
+# SQLite: a view this small is read whole (its cases' index rows checked one by one: a few milliseconds); a
+# larger one through the index, newest first, in windows of hits, growing, until a page is full or they run out.
+SMALL_VIEW = 5000
 FIRST_WINDOW = 256
 LARGEST_WINDOW = 8192
 
@@ -129,8 +131,16 @@ def _sqlite_hits(db: str, match: str, before_id: int | None, size: int) -> list[
 
 def _sqlite_words(qs: QuerySet[Case], query: SearchQuery, n: int, columns: tuple[str, ...],
                   before_id: int | None) -> list[tuple[Any, ...]]:
-    """Walk the index newest first, a window of hits at a time, keeping those `qs` admits, until `n` are found:
-    a common word costs a few windows, not a read of every case it is in."""
+    """A view of fewer than SMALL_VIEW cases (the open ones, a status, one's own) is read whole, each case's
+    index row checked for the terms; a larger one by walking the index newest first, a window of hits at a time,
+    keeping those `qs` admits, until `n` are found. Either way a common word costs little."""
+    candidates = list(qs.order_by().values_list("id", flat=True)[:SMALL_VIEW])
+    if len(candidates) < SMALL_VIEW:
+        # By id, so that SQLite looks the few cases up rather than walks the newest-first index for them.
+        checks = " AND ".join(["instr(s.body, %s) > 0"] * len(query.terms))
+        in_row = RawSQL(f'EXISTS (SELECT 1 FROM {SQLITE_TABLE} s WHERE s.rowid = "cases_case"."id" AND {checks})',
+                        list(query.terms), output_field=BooleanField())
+        return list(qs.filter(in_row, id__in=candidates).order_by("-id").values_list(*columns)[:n])
     match = fts_match(query.terms)
     found: list[tuple[Any, ...]] = []
     size = FIRST_WINDOW

@@ -27,6 +27,15 @@ def cases(case: Case, bangkok_case: Case, danang_case: Case, shower_case: Case, 
     return {"phong": case, "air": bangkok_case, "danang": danang_case, "shower": shower_case, "other": other_case}
 
 
+@pytest.fixture(params=["view first", "index first"])
+def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SQLite's two ways of finding words: reading a small view whole, or walking the index (any view at all
+    counts as large when SMALL_VIEW is 0). PostgreSQL has one way; both params run it."""
+    if request.param == "index first":
+        monkeypatch.setattr(search, "SMALL_VIEW", 0)
+    return str(request.param)
+
+
 def found(user: User, q: str) -> list[str]:
     """The references `user` finds with `q`, newest first."""
     assert user.organisation_id is not None
@@ -61,7 +70,7 @@ def refs(*cases: Case) -> list[str]:
     ("xyz", []),
 ])
 def test_words_are_found_in_the_text_and_the_customer_name(
-    supervisor: User, cases: dict[str, Case], q: str, expected: list[str]
+    supervisor: User, cases: dict[str, Case], q: str, expected: list[str], strategy: str
 ) -> None:
     assert found(supervisor, q) == refs(*(cases[key] for key in expected))
 
@@ -122,7 +131,7 @@ def test_another_organisations_cases_are_never_found(outsider: User, supervisor:
 
 
 def test_a_location_scoped_agent_finds_only_their_locations_cases(agent: User, bangkok_agent: User,
-                                                                  cases: dict[str, Case]) -> None:
+                                                                  cases: dict[str, Case], strategy: str) -> None:
     # agent works in Hà Nội, bangkok_agent in Bangkok; the Thai customer's cases are in Bangkok.
     assert found(agent, "น้ำไม่ร้อน") == []
     assert found(agent, "081 234 5678") == []
@@ -134,7 +143,7 @@ def test_a_location_scoped_agent_finds_only_their_locations_cases(agent: User, b
 
 
 def test_an_edited_description_and_a_renamed_customer_are_searched_as_they_are_now(
-    supervisor: User, cases: dict[str, Case], vi_customer: Customer
+    supervisor: User, cases: dict[str, Case], vi_customer: Customer, strategy: str
 ) -> None:
     Case.objects.filter(pk=cases["phong"].pk).update(subject="Thang máy hỏng", description="Thang máy hỏng.")
     assert found(supervisor, "phong 305") == []
@@ -146,7 +155,7 @@ def test_an_edited_description_and_a_renamed_customer_are_searched_as_they_are_n
 
 
 def test_search_composes_with_filters_and_pages(supervisor: User, org: Organisation, hanoi: Location,
-                                                bangkok: Location) -> None:
+                                                bangkok: Location, strategy: str) -> None:
     opened = [services.open_case(by=None, organisation=org, location=hanoi if i % 2 else bangkok,
                                  channel=Channel.PHONE if i % 3 == 0 else Channel.EMAIL,
                                  description=f"Nước nóng yếu, lần {i}.") for i in range(12)]
@@ -168,6 +177,7 @@ def test_a_common_word_is_read_a_window_at_a_time(monkeypatch: pytest.MonkeyPatc
                                                   org: Organisation, hanoi: Location, bangkok: Location) -> None:
     # Eleven matching cases, only the oldest in Hà Nội: the search reads windows of 2 and 8 hits, then the last.
     monkeypatch.setattr(search, "FIRST_WINDOW", 2)
+    monkeypatch.setattr(search, "SMALL_VIEW", 0)
     opened = [services.open_case(by=None, organisation=org, location=hanoi if i == 0 else bangkok,
                                  channel=Channel.EMAIL, description=f"Wifi yếu {i}.") for i in range(11)]
     qs = access.visible_cases(supervisor).filter(location_id=hanoi.pk)
