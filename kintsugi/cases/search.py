@@ -134,13 +134,15 @@ def _sqlite_words(qs: QuerySet[Case], query: SearchQuery, n: int, columns: tuple
     """A view of fewer than SMALL_VIEW cases (the open ones, a status, one's own) is read whole, each case's
     index row checked for the terms; a larger one by walking the index newest first, a window of hits at a time,
     keeping those `qs` admits, until `n` are found. Either way a common word costs little."""
-    candidates = list(qs.order_by().values_list("id", flat=True)[:SMALL_VIEW])
-    if len(candidates) < SMALL_VIEW:
-        # By id, so that SQLite looks the few cases up rather than walks the newest-first index for them.
-        checks = " AND ".join(["instr(s.body, %s) > 0"] * len(query.terms))
-        in_row = RawSQL(f'EXISTS (SELECT 1 FROM {SQLITE_TABLE} s WHERE s.rowid = "cases_case"."id" AND {checks})',
+    view = qs.order_by().values("id")[:SMALL_VIEW]
+    if view.count() < SMALL_VIEW:
+        # The index's own copy of each row (FTS5 keeps it in <table>_content, column c0), looked up by id; the
+        # view's ids as a LIMITed subquery, so SQLite reads them from the view's index and looks the cases up
+        # rather than walking every case newest first.
+        checks = " AND ".join(["instr(s.c0, %s) > 0"] * len(query.terms))
+        in_row = RawSQL(f'EXISTS (SELECT 1 FROM {SQLITE_TABLE}_content s WHERE s.id = "cases_case"."id" AND {checks})',
                         list(query.terms), output_field=BooleanField())
-        return list(qs.filter(in_row, id__in=candidates).order_by("-id").values_list(*columns)[:n])
+        return list(qs.filter(in_row, id__in=view).order_by("-id").values_list(*columns)[:n])
     match = fts_match(query.terms)
     found: list[tuple[Any, ...]] = []
     size = FIRST_WINDOW
