@@ -35,7 +35,7 @@ def _sqlite_row(alias: str) -> str:
 
 
 SQLITE_INSTALL = [
-    f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(body, tokenize = 'trigram case_sensitive 1')",
+    f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(body, tokenize = 'trigram case_sensitive 1', columnsize = 0)",
     f"INSERT INTO {SQLITE_TABLE} (rowid, body) SELECT c.id, {_SQLITE_ROW} FROM cases_case c",
     f"""CREATE TRIGGER cases_search_insert AFTER INSERT ON cases_case BEGIN
         INSERT INTO {SQLITE_TABLE} (rowid, body) VALUES (NEW.id, {_sqlite_row("NEW")});
