@@ -29,6 +29,7 @@ from kintsugi.cases.search_schema import PG_CASE_TEXT, PG_CUSTOMER_TEXT, SQLITE_
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
 
 MAX_QUERY = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 REFERENCE_LIKE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,9}$")
 PHONE_LIKE = selectors.PHONE_LIKE
 # SQLite: a view this small is read whole (its cases' index rows checked one by one: a few milliseconds); a
@@ -55,7 +56,7 @@ class SearchQuery:
 
 def parse(raw: str) -> SearchQuery:
     """What `raw` asks for (see the module docstring); an empty SearchQuery for blank input."""
-    text = " ".join(raw.split())[:MAX_QUERY]
+    text = " ".join(_CONTROL.sub(" ", raw).split())[:MAX_QUERY]  # no NUL: PostgreSQL refuses it in text
     if not text:
         return SearchQuery(text="")
     if REFERENCE_LIKE.match(text.upper()):

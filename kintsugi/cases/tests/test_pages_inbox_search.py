@@ -149,3 +149,14 @@ def test_the_api_search_never_finds_another_organisations_case(client: Client, o
         assert response.json()["items"] == []
     own = client.get("/api/v1/cases?q=minibar", headers=token(outsider))
     assert [item["reference"] for item in own.json()["items"]] == [other_case.reference]
+
+
+@pytest.mark.parametrize("q", ["%00phong", "phong%00", "%22%22%22", "a*b*c", "NEAR(phong)", "%25%25%25", "___",
+                               "phong OR dieu", "%27 or 1=1 --", "%5C%5C%5C"])
+def test_any_text_typed_is_searched_as_text(client: Client, supervisor: User, case: Case, q: str) -> None:
+    login(client, supervisor)
+    for view in ("open", "closed"):
+        response = client.get(f"/cases/?q={q}&view={view}")
+        assert response.status_code == 200
+    expected = [case.reference] if q in ("%00phong", "phong%00") else []
+    assert listed(client.get(f"/cases/?q={q}")) == expected
