@@ -131,7 +131,7 @@ def seed_cases(args: argparse.Namespace) -> None:
     from bench.seed import Place, seed
     from kintsugi.cases.selectors import calendar_for
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if connection.vendor != "sqlite":  # Django's backend or kintsugi.db.sqlite, which builds on it
         raise SystemExit("the bulk seeder writes SQLite tables directly; unset DATABASE_URL")
     org = Organisation.objects.get(slug=ORG_SLUG)
     weights = {code: weight for code, *_rest, weight in LOCATIONS}

@@ -12,6 +12,8 @@ Scenarios (issue 3's targets):
   inbox      GET /cases/ as a supervisor (default view, first page) with --cases in SQLite:
              p50 <= 20 ms, p99 <= 60 ms.
   api-list   GET /api/v1/cases?limit=25 with --cases in SQLite: p50 <= 15 ms.
+  search     GET /cases/?q=... (issue 18): Vietnamese, Thai and English words, names, references, phones and
+             emails in turn, over --cases (bench/search.py): p50 <= 50 ms. search-api: the same, GET /api/v1/cases?q=.
   create-at-scale (with `all`): the create scenario again on the big database, for information.
 
 Each run gets fresh data directories under bench/out/ (DEBUG off, a fixed SECRET_KEY) and writes
@@ -39,6 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness, pyspy
+from bench import search as search_bench
 from bench.corpus import DESCRIPTIONS, LANGUAGE_MIX, NAMES
 from bench.harness import (
     BENCH,
@@ -66,7 +69,8 @@ from bench.load import GUEST_MARK, GUEST_PHONE_MARK
 OUT = BENCH / "out"
 RESULTS = BENCH / "results"
 SECRET_KEY = "bench-only-fixed-secret-key-not-for-production-7f3a9c1e5b2d4f6a8c0e"
-SCENARIOS = ("create", "public-form", "inbox", "api-list")
+SCENARIOS = ("create", "public-form", "inbox", "api-list", "search", "search-api")
+READ_SCENARIOS = ("inbox", "api-list", "search", "search-api")
 # Two workers of eight threads, as `make run` serves (docs/performance.md, "Granian settings"): writes need the
 # threads to batch; reads compute three at a time per worker (settings.READ_CONCURRENCY), which keeps their p99.
 DEFAULT_SERVER = ServerConfig(workers=2, blocking_threads=8, backpressure=16)
@@ -96,6 +100,14 @@ TARGETS: dict[str, list[dict[str, Any]]] = {
     ],
     "api-list": [
         {"metric": "p50_ms", "op": "<=", "value": 15, "unit": "ms"},
+        {"metric": "errors", "op": "==", "value": 0, "unit": "", "implied": True},
+    ],
+    "search": [  # issue 18
+        {"metric": "p50_ms", "op": "<=", "value": 50, "unit": "ms"},
+        {"metric": "errors", "op": "==", "value": 0, "unit": "", "implied": True},
+    ],
+    "search-api": [  # issue 18
+        {"metric": "p50_ms", "op": "<=", "value": 50, "unit": "ms"},
         {"metric": "errors", "op": "==", "value": 0, "unit": "", "implied": True},
     ],
 }
@@ -438,6 +450,21 @@ class Runner:
             raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
         return self.load(server, name, path=path, method="GET", headers=headers, expect=200,
                          duration=duration or self.args.duration, profile=profile)
+    def search(self, server: Server, fixtures: dict[str, Any], seeded: dict[str, Any], *, api: bool,
+               profile: bool = False) -> LoadResult:
+        """Searches in turn (bench/search.py): the inbox's as the supervisor, or the API's with the token."""
+        if api:
+            headers = {"Authorization": f"Bearer {fixtures['token']}", "Accept": "application/json"}
+            paths = search_bench.api_paths(seeded)
+        else:
+            headers = {"Cookie": f"{fixtures['session_cookie_name']}={fixtures['session_cookie']}",
+                       "Accept-Language": "vi"}
+            paths = search_bench.inbox_paths(seeded)
+        search_bench.check(server.base_url, paths, headers)
+        name = "search-api" if api else "search"
+        return self.load(server, name, path=paths[0], method="GET", headers=headers, expect=200,
+                         duration=self.args.duration, lua="get_many.lua", extra={"PATHS": paths},
+                         fallback_requests=search_bench.raw_requests(paths, headers), profile=profile)
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -618,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
             "open_cases_seeded": args.open,
             "env": {"DEBUG": "0", "API_RATE_LIMIT_PER_MINUTE": "1000000000 (limiter still runs)"},
         },
-        "targets_source": "issue 3 (create, inbox, api-list), issue 4 (public-form)",
+        "targets_source": "issue 3 (create, inbox, api-list), issue 4 (public-form), issue 18 (search, search-api)",
         "peers": PEERS,
         "scenarios": {},
     }
@@ -664,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = runner.public_form(server, fixtures, profile=args.profile)
             report["scenarios"]["public-form"] = scenario_record(result, config, database_cases=0)
 
-        if "inbox" in wanted or "api-list" in wanted:
+        if any(name in wanted for name in READ_SCENARIOS):
             if args.reuse_read_data:
                 # A kept read database (--keep-data) and the fixtures it was built with: no setup, no seeding.
                 data_dir = Path(args.reuse_read_data).resolve()
@@ -702,6 +729,11 @@ def main(argv: list[str] | None = None) -> int:
                     result = runner.api_list(server, fixtures, profile=args.profile)
                     report["scenarios"]["api-list"] = scenario_record(result, config, database_cases=args.cases,
                                                                       probe=probes["api-list"])
+                for name in ("search", "search-api"):
+                    if name in wanted:
+                        result = runner.search(server, fixtures, seeded, api=name == "search-api",
+                                               profile=args.profile)
+                        report["scenarios"][name] = scenario_record(result, config, database_cases=args.cases)
                 if args.scenario == "all":
                     # For information: the same POST load once the tables hold the big history.
                     result = runner.create(server, fixtures, name="create-at-scale")

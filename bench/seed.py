@@ -6,7 +6,8 @@ faster than a million random B-tree inserts). Open cases get their SLA fields fr
 (`kintsugi.cases.sla`) so the inbox sorts exactly as it would in production; historical closed cases carry
 the `SLA_SORT_NEVER` sentinel, as `_refresh_sla` leaves them.
 
-Called from bench/fixtures.py (Django is set up there); the writes use a plain sqlite3 connection.
+Called from bench/fixtures.py (Django is set up there); the writes use a plain sqlite3 connection, with the
+search index's fold function registered, so its triggers fill the index as the cases go in.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def seed(
 ) -> dict[str, Any]:
     """Insert `n_cases` cases (of which `n_open` are open) with customers, identities, events and timers."""
     from kintsugi.cases import sla
+    from kintsugi.cases.search_schema import register_sqlite_functions
     from kintsugi.cases.triage import subject_from
 
     started = time.monotonic()
@@ -123,6 +125,8 @@ def seed(
     conn.execute("PRAGMA cache_size=-1000000")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA foreign_keys=OFF")  # checked once at the end with foreign_key_check
+    # The case search index (cases_search) is kept by triggers calling kintsugi_fold, as in production.
+    register_sqlite_functions(conn)
 
     def next_id(table: str) -> int:
         return int(conn.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"').fetchone()[0])

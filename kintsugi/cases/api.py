@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from kintsugi.accounts import access, apiauth
 from kintsugi.accounts.apiauth import ApiPrincipal
 from kintsugi.accounts.models import Location, Touchpoint, User
 from kintsugi.cases import access as case_access
-from kintsugi.cases import selectors, services
+from kintsugi.cases import search, selectors, services
 from kintsugi.cases.models import Case, CaseEvent, Category, CustomerIdentity, EventKind, Status
 from kintsugi.cases.schemas import (
     CASE_FILTER_NAMES,
@@ -204,11 +204,6 @@ def _filtered(qs: QuerySet[Case], filters: CaseFilters, request: HttpRequest) ->
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee__username=filters.assignee)
-    if filters.q and filters.q.strip():
-        text = filters.q.strip()
-        qs = qs.filter(
-            Q(reference=text.upper()) | Q(subject__icontains=text) | Q(description__icontains=text)
-        )
     return qs
 
 
@@ -223,16 +218,6 @@ def _cursor_id(cursor: str) -> int:
     return pk
 
 
-def _list_query(
-    request: HttpRequest, filters: CaseFilters, *, after_id: int | None = None
-) -> QuerySet[Case]:
-    """The cases of the list, newest first (not yet sliced)."""
-    qs = _filtered(case_access.visible_cases(request_principal(request).user), filters, request)
-    if after_id is not None:
-        qs = qs.filter(id__lt=after_id)
-    return qs.order_by("-id")
-
-
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases, newest first")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
     """Cases the token's user may see, newest first, `limit` at a time; follow `next_cursor` for more."""
@@ -244,7 +229,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
     after_id = _cursor_id(filters.cursor) if filters.cursor is not None else None
     if not access.is_staff_member(request_principal(request).user):  # pragma: no cover - tokens belong to staff
         return json_response({"items": [], "next_cursor": None})
-    found = _list_query(request, filters, after_id=after_id).values_list(*CASE_COLUMNS)[: filters.limit + 1]
+    user = request_principal(request).user
+    assert user.organisation_id is not None  # a staff member
+    qs = _filtered(case_access.visible_cases(user), filters, request)
+    found = search.matching(qs, user.organisation_id, search.parse(filters.q or ""), filters.limit + 1,
+                            columns=CASE_COLUMNS, before_id=after_id)
     rows = [dict(zip(CASE_COLUMNS, row, strict=True)) for row in found]
     next_cursor = None
     if len(rows) > filters.limit:

@@ -362,3 +362,22 @@ class Timer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+
+
+class SavedFilter(models.Model):
+    """An inbox query (search and filters) a staff member saved under a name; private to them."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters",
+                             db_index=False)  # saved_filter_name_unique leads with it
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("query"), max_length=500)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -127,7 +127,12 @@ class CaseFilters(BaseModel):
         None, description="`me`, `none` or a username."
     )
     q: Text200 | None = Field(
-        None, description="Text in the subject or description, or a case reference."
+        None, description=(
+            "Search, newest first: a case reference (`K-2026-000123`), the customer's phone number (local or "
+            "international) or email address, or words, each found anywhere in the reference, subject, "
+            "description or customer name (Vietnamese with or without diacritics, Thai without spaces). Under "
+            "3 characters only an exact reference matches."
+        )
     )
     limit: int = Field(25, ge=1, le=100)
     cursor: Annotated[str, Field(max_length=200)] | None = Field(None, description="`next_cursor` of the last page.")

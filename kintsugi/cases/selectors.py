@@ -28,6 +28,7 @@ from kintsugi.cases.models import (
     Customer,
     CustomerIdentity,
     IdentityKind,
+    SavedFilter,
     SlaPolicy,
     running_deadline,
 )
@@ -348,6 +349,20 @@ def _inbox_filtered(qs: QuerySet[Case], filters: Mapping[str, Any]) -> QuerySet[
     wanted = {lookups[key]: value for key, value in filters.items() if key in lookups and value not in (None, "")}
     qs = qs.filter(**wanted) if wanted else qs
     return workload_filtered(qs, filters)
+
+
+def saved_filters_of(user: User) -> list[SavedFilter]:
+    """The inbox queries `user` saved, by name; nobody else's."""
+    if not access.is_staff_member(user):
+        return []
+    return list(SavedFilter.objects.filter(user_id=user.pk).order_by("name"))
+
+
+def inbox_queryset(user: User, view: str, filters: Mapping[str, Any], now: datetime) -> QuerySet[Case]:
+    """The cases `user` may see in inbox `view` with `filters`, unordered (the search orders its own)."""
+    if view not in INBOX_VIEWS:
+        raise ValueError(f"unknown inbox view {view!r}")
+    return _inbox_filtered(_inbox_view(user, view, now), filters)
 
 
 def _inbox_rows_query(

@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
+from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
-from kintsugi.cases import selectors
+from kintsugi.cases import search, selectors
 from kintsugi.cases.forms import InboxFilterForm
 from kintsugi.cases.views.bulk import bulk_context
 from kintsugi.cases.views.workload import inbox_scope
+from kintsugi.cases.services.saved_filters import saved_query
 
 INBOX_TABS = (
     ("open", gettext_lazy("All open")),
@@ -28,6 +30,15 @@ INBOX_TABS = (
 DEFAULT_VIEW = "open"
 # The first paint of the inbox: 25 rows keep the page small and fast; "Next page" follows the cursor.
 PAGE_SIZE = 25
+
+
+def _page(
+    user: User, query: search.SearchQuery, view: str, filters: dict[str, object], cursor: str | None
+) -> selectors.InboxPage:
+    """With a query: its matches, newest first; without: the view most urgent first."""
+    if query.text:
+        return search.search_page(user, query, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
+    return selectors.inbox_page(user, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,12 +58,13 @@ def inbox(request: StaffRequest) -> HttpResponse:
     scope = inbox_scope(request)
     filters = {**form.filters(), **scope.filters}
     cursor = request.GET.get("cursor") or None
+    query = search.parse(request.GET.get("q", ""))
     try:
-        page = selectors.inbox_page(user, view=view, filters=filters, cursor=cursor, limit=PAGE_SIZE)
+        page = _page(user, query, view, filters, cursor)
     except ValueError:
         messages.warning(request, _("That page link is no longer valid, so here is the first page."))
         cursor = None
-        page = selectors.inbox_page(user, view=view, filters=filters, cursor=None, limit=PAGE_SIZE)
+        page = _page(user, query, view, filters, None)
     counts = selectors.inbox_counts(user)
     # A filter change swaps the results (and, out of band, the tabs, whose links carry the filters).
     partial = bool(request.htmx and request.htmx.target == "inbox-results")
@@ -69,5 +81,8 @@ def inbox(request: StaffRequest) -> HttpResponse:
         "oob": partial,
         "scope": scope,
         **bulk_context(request),
+        "query": query,
+        "saved_filters": selectors.saved_filters_of(user),
+        "saved_query": saved_query(request.GET),
     }
     return render(request, "cases/inbox.html#results" if partial else "cases/inbox.html", context)
