@@ -6,8 +6,8 @@ submit_public_complaints) into a function of one item, for a view served by many
 blocks until its item is written. The first thread that finds no batch in flight becomes the leader: it begins the
 transaction (on SQLite this waits for the database's write lock, held by another process's batch), then takes
 everything queued by then (up to `max_batch` items, its own first) and hands them to `write_batch`, which writes
-them in that transaction. Meanwhile new arrivals queue up; when the leader is done it wakes the thread at the head of the
-queue to lead the next batch, and returns.
+them in that transaction. Meanwhile new arrivals queue up; when the leader is done it wakes the thread at the head
+of the queue to lead the next batch, and returns.
 
 Each item gets its own outcome: its result, or an exception the service returned for it (raised to its caller).
 If the batch fails as a whole, its items are written again one by one, so one bad item fails alone. Inside a

@@ -19,8 +19,8 @@ from kintsugi.cases.views.case import (
 from kintsugi.cases.views.customers import customer_detail, customer_merge, customer_merge_confirm
 from kintsugi.cases.views.inbox_page import home, inbox
 from kintsugi.cases.views.new import case_new, customer_search
-from kintsugi.cases.views.workload import workload
 from kintsugi.cases.views.saved_filters import saved_filter_create, saved_filter_delete
+from kintsugi.cases.views.workload import workload
 
 __all__ = [
     "case_acknowledge", "case_assign", "case_close", "case_detail", "case_details", "case_escalate",

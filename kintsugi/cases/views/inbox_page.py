@@ -14,9 +14,9 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import search, selectors
 from kintsugi.cases.forms import InboxFilterForm
+from kintsugi.cases.services.saved_filters import saved_query
 from kintsugi.cases.views.bulk import bulk_context
 from kintsugi.cases.views.workload import inbox_scope
-from kintsugi.cases.services.saved_filters import saved_query
 
 INBOX_TABS = (
     ("open", gettext_lazy("All open")),
