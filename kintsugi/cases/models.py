@@ -209,6 +209,12 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_repeat_failure = models.BooleanField(_("repeat failure"), default=False)
+    # A complaint whose typed phone or email belongs to a known customer is linked to them only as a claim until
+    # someone confirms it (services.confirm_customer): no repeat flag, no name or history from that customer in
+    # what the submitter reads, and answers go only to the contact this complaint gave. `claim` keeps what it gave
+    # ({"name": ..., "identities": {kind: value}}).
+    customer_claimed = models.BooleanField(_("customer not yet confirmed"), default=False)
+    claim = models.JSONField(_("contact given"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
@@ -257,6 +263,14 @@ class Case(models.Model):
         return self.reference
 
     @property
+    def addressed_as(self) -> str:
+        """The name to greet the customer by in what they read: while the customer is only claimed, the name
+        this complaint gave (never the known customer's)."""
+        if self.customer_claimed:
+            return str(self.claim.get("name", ""))
+        return self.customer.name if self.customer is not None else ""
+
+    @property
     def sla_running_due_at(self) -> datetime | None:
         """The deadline the case is racing now: first response until answered, then resolution."""
         return running_deadline(self)
@@ -279,6 +293,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     UPDATED = "updated", _("Details changed")
     CUSTOMER_MERGED = "customer_merged", _("Customer records merged")
+    CUSTOMER_CONFIRMED = "customer_confirmed", _("Customer confirmed")
     # Recovery (kintsugi.recovery): playbooks, the apology, thank-and-explain, the follow-up.
     PLAYBOOK_SET = "playbook_set", _("Playbook chosen")
     STEP_DONE = "step_done", _("Playbook step done")

@@ -1,4 +1,5 @@
 """The case search index, per database engine: its DDL (run by migration 0007) and the SQL function it calls.
+On SQLite the triggers are lifted around every `migrate` and put back after it (before_migrate, after_migrate).
 
 SQLite: an FTS5 table `cases_search` with the `trigram` tokenizer (any substring of three characters or more,
 Thai without spaces included) holding each case's folded reference, subject, description and customer name, kept
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+
+from django.db import connections
 
 from kintsugi.cases import textfold
 
@@ -34,34 +37,42 @@ def _sqlite_row(alias: str) -> str:
     return _SQLITE_ROW.replace("c.", f"{alias}.")
 
 
-SQLITE_INSTALL = [
-    f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(body, tokenize = 'trigram case_sensitive 1', columnsize = 0)",
-    f"INSERT INTO {SQLITE_TABLE} (rowid, body) SELECT c.id, {_SQLITE_ROW} FROM cases_case c",
-    f"""CREATE TRIGGER cases_search_insert AFTER INSERT ON cases_case BEGIN
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS cases_search_insert AFTER INSERT ON cases_case BEGIN
         INSERT INTO {SQLITE_TABLE} (rowid, body) VALUES (NEW.id, {_sqlite_row("NEW")});
     END""",
-    f"""CREATE TRIGGER cases_search_update AFTER UPDATE OF reference, subject, description, customer_id
+    f"""CREATE TRIGGER IF NOT EXISTS cases_search_update AFTER UPDATE OF reference, subject, description, customer_id
         ON cases_case
         WHEN OLD.reference IS NOT NEW.reference OR OLD.subject IS NOT NEW.subject
           OR OLD.description IS NOT NEW.description OR OLD.customer_id IS NOT NEW.customer_id BEGIN
         UPDATE {SQLITE_TABLE} SET body = {_sqlite_row("NEW")} WHERE rowid = NEW.id;
     END""",
-    f"""CREATE TRIGGER cases_search_delete AFTER DELETE ON cases_case BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS cases_search_delete AFTER DELETE ON cases_case BEGIN
         DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
     END""",
-    f"""CREATE TRIGGER cases_search_customer_name AFTER UPDATE OF name ON cases_customer
+    f"""CREATE TRIGGER IF NOT EXISTS cases_search_customer_name AFTER UPDATE OF name ON cases_customer
         WHEN OLD.name IS NOT NEW.name BEGIN
         UPDATE {SQLITE_TABLE} SET body = (SELECT {_SQLITE_ROW} FROM cases_case c WHERE c.id = {SQLITE_TABLE}.rowid)
         WHERE rowid IN (SELECT id FROM cases_case WHERE customer_id = NEW.id);
     END""",
 ]
-SQLITE_UNINSTALL = [
+SQLITE_DROP_TRIGGERS = [
     "DROP TRIGGER IF EXISTS cases_search_customer_name",
     "DROP TRIGGER IF EXISTS cases_search_delete",
     "DROP TRIGGER IF EXISTS cases_search_update",
     "DROP TRIGGER IF EXISTS cases_search_insert",
-    f"DROP TABLE IF EXISTS {SQLITE_TABLE}",
 ]
+# Index rows for the cases that have none (written while the triggers were away, during a migration).
+SQLITE_FILL = (
+    f"INSERT INTO {SQLITE_TABLE} (rowid, body) SELECT c.id, {_SQLITE_ROW} FROM cases_case c "
+    f"WHERE c.id NOT IN (SELECT rowid FROM {SQLITE_TABLE})"
+)
+# The migration makes the table and fills it; its triggers come with the end of that `migrate` (after_migrate).
+SQLITE_INSTALL = [
+    f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(body, tokenize = 'trigram case_sensitive 1', columnsize = 0)",
+    SQLITE_FILL,
+]
+SQLITE_UNINSTALL = [*SQLITE_DROP_TRIGGERS, f"DROP TABLE IF EXISTS {SQLITE_TABLE}"]
 
 
 def _pg_literal(text: str) -> str:
@@ -109,6 +120,31 @@ def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
     """connection_created receiver: every SQLite connection Django opens gets kintsugi_fold."""
     if connection.vendor == "sqlite":
         register_sqlite_functions(connection.connection)
+
+
+def _has_index(connection: Any) -> bool:
+    return SQLITE_TABLE in connection.introspection.table_names()
+
+
+def before_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """pre_migrate receiver. A migration that changes cases_case on SQLite rebuilds the table (a new one copied,
+    the old dropped, the new renamed): that would drop the triggers on it and fail on the one on cases_customer,
+    which names cases_case. So the triggers are lifted for the migration and put back after it."""
+    connection = connections[using]
+    if connection.vendor == "sqlite" and _has_index(connection):
+        with connection.cursor() as cursor:
+            for statement in SQLITE_DROP_TRIGGERS:
+                cursor.execute(statement)
+
+
+def after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate receiver: the triggers back, and an index row for every case written meanwhile."""
+    connection = connections[using]
+    if connection.vendor == "sqlite" and _has_index(connection):
+        register_sqlite_functions(connection.connection)
+        with connection.cursor() as cursor:
+            for statement in [*SQLITE_TRIGGERS, SQLITE_FILL]:
+                cursor.execute(statement)
 
 
 def install(schema_editor: Any) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/saved-filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("cases/<str:reference>/acknowledge/", views.case_acknowledge, name="case_acknowledge"),
+    path("cases/<str:reference>/confirm-customer/", views.case_confirm_customer, name="case_confirm_customer"),
     path("cases/<str:reference>/assign/", views.case_assign, name="case_assign"),
     path("cases/<str:reference>/status/", views.case_status, name="case_status"),
     path("cases/<str:reference>/resolve/", views.case_resolve, name="case_resolve"),

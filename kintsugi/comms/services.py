@@ -47,7 +47,9 @@ CHANNEL_IDENTITY = {
 def _route(case: Case) -> tuple[str, str]:
     """The channel and address to answer on: the case's own channel, else email for web and API cases."""
     identities: dict[str, str] = {}
-    if case.customer_id is not None:
+    if case.customer_claimed:
+        identities = dict(case.claim.get("identities", {}))  # only what this complaint gave, until confirmed
+    elif case.customer_id is not None:
         identities = dict(case.customer.identities.values_list("kind", "value")) if case.customer else {}
     kind = CHANNEL_IDENTITY.get(Channel(case.channel))
     if kind is not None and identities.get(kind):

@@ -159,7 +159,8 @@ def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest
     contact = None
     if any(value.strip() for value in (*contacts, complaint.name)):
         contact = cases.CustomerContact(name=complaint.name, phone=complaint.phone, email=complaint.email,
-                                        line_id=complaint.line_id, zalo_id=complaint.zalo_id, language=language)
+                                        line_id=complaint.line_id, zalo_id=complaint.zalo_id, language=language,
+                                        verified=False)  # anyone at the counter can type any number
     return cases.CaseRequest(
         by=None, organisation=touchpoint.organisation, location=touchpoint.location, touchpoint=touchpoint,
         channel=Channel.WEB, contact=contact, severity=complaint.severity, description=description,

@@ -115,7 +115,7 @@ def draft_thanks(case: Case, language: str) -> str:
         done.append(words["messages"].format(count=replies))
     if resolved is not None:
         done.append(words["resolved"].format(date=_date(resolved, tz, language, buddhist=buddhist)))
-    customer = case.customer.name if case.customer is not None else ""
+    customer = case.addressed_as
     return compose_thanks(
         language, customer_name=customer, done=done,
         signed=[first_name(case.assignee), case.organisation.name],

@@ -2,7 +2,7 @@
 CaseEvent to the timeline and queues side effects after commit. Views, the API, commands and tasks call these;
 none re-implements them. The actor is always passed as `by=` (None means the system or the customer).
 
-    customers     who complains: identities, find or create, merge
+    customers     who complains: identities, find or create, confirm a claimed one, merge
     opening       the one door into a case: open_cases / open_case
     lifecycle     acknowledge, assign, status, resolve, reopen, close, escalate, details
     conversation  notes, messages to and from the customer
@@ -15,7 +15,12 @@ from kintsugi.cases.contacts import normalise_email, normalise_phone
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed, ServiceError
 from kintsugi.cases.services.bulk import BULK_ACTIONS, BULK_STATUSES, MAX_BULK, BulkOutcome, bulk_act
 from kintsugi.cases.services.conversation import add_note, receive_message, reply, send_to_customer
-from kintsugi.cases.services.customers import CustomerContact, find_or_create_customer, merge_customers
+from kintsugi.cases.services.customers import (
+    CustomerContact,
+    confirm_customer,
+    find_or_create_customer,
+    merge_customers,
+)
 from kintsugi.cases.services.events import MAX_MESSAGE, record_event
 from kintsugi.cases.services.lifecycle import (
     TRANSITIONS,
@@ -35,7 +40,8 @@ __all__ = [
     "BULK_ACTIONS", "BULK_STATUSES", "MAX_BULK", "MAX_DESCRIPTION", "MAX_MESSAGE", "TRANSITIONS", "BulkOutcome",
     "CaseRequest", "CustomerContact", "InvalidInput", "InvalidTransition", "NotAllowed", "ServiceError",
     "acknowledge", "add_note", "assign", "bulk_act", "change_status",
-    "claim_due_timers", "claim_timer", "close_case", "escalate", "find_or_create_customer", "fire_timer",
+    "claim_due_timers", "claim_timer", "close_case", "confirm_customer", "escalate", "find_or_create_customer",
+    "fire_timer",
     "merge_customers", "normalise_email", "normalise_phone", "open_case", "open_cases", "receive_message",
     "record_event", "reopen", "reply", "resolve", "run_due_timers", "send_to_customer", "update_details",
 ]

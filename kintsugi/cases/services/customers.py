@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +16,8 @@ from kintsugi.cases import access
 from kintsugi.cases.contacts import normalise_email, normalise_phone, phone_regions
 from kintsugi.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from kintsugi.cases.models import Case, CaseEvent, Customer, CustomerIdentity, EventKind, IdentityKind
-from kintsugi.cases.services.events import now
+from kintsugi.cases.services.events import now, record, require_view, save
+from kintsugi.cases.services.timers import escalate_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,9 @@ class CustomerContact:
     messenger_id: str = ""
     zalo_id: str = ""
     language: str = ""
+    # False when anyone could have typed these details (the public form): a known customer found by them is only
+    # claimed, learns nothing from them and gets none of their new identities.
+    verified: bool = True
 
 
 def identities_of(organisation: Organisation, contact: CustomerContact) -> dict[str, str]:
@@ -68,7 +72,8 @@ def attach_customers(
     """The customer of each (contact, its normalised identities), found by any identity or created, in order, as
     find_or_create_customer would one by one: a later contact finds the customer an earlier one created, and a
     contact without any identity (a name only) is a new customer every time. Each with whether it is new. One read
-    for all the identities; new identities are attached to their customer."""
+    for all the identities; new identities are attached to their customer, except from an unverified contact that
+    found a known customer (the caller records that case as claimed)."""
     pairs = {pair for _contact, identities in contacts for pair in identities.items()}
     owners: dict[tuple[str, str], tuple[float, Customer]] = {}  # identity -> (its id, its customer)
     if pairs:
@@ -90,6 +95,9 @@ def attach_customers(
             is_new = customer.pk is None  # created by an earlier contact of these
             if not is_new:
                 customer = _survivor(customer)
+                if not contact.verified:
+                    found.append((customer, False))
+                    continue
                 _learn(customer, contact, changed.setdefault(customer.pk, (customer, set()))[1])
         else:
             customer = Customer(organisation=organisation, name=contact.name.strip()[:200],
@@ -171,3 +179,40 @@ def merge_customers(source: Customer, target: Customer, *, by: User, at: datetim
     if changed:
         target.save(update_fields=sorted(changed))
     return target
+
+
+@transaction.atomic
+def confirm_customer(case: Case, *, by: User, at: datetime | None = None) -> Case:
+    """Staff confirm that a claimed customer is who the complaint said (they checked with the customer): the case
+    becomes theirs in full. The customer learns the name and the identities the complaint gave (an identity
+    another customer holds stays theirs), and the case is a repeat failure, and escalated, if their history says
+    so."""
+    at = now(at)
+    require_view(case, by)
+    # A conditional update: of two confirmations racing each other, one writes the event.
+    if not Case.objects.filter(pk=case.pk, customer_claimed=True).update(customer_claimed=False, updated_at=at):
+        raise InvalidTransition(_("The customer of this case is already confirmed."))
+    case.customer_claimed = False
+    customer = case.customer
+    assert customer is not None
+    claim = case.claim
+    changed: set[str] = set()
+    _learn(customer, CustomerContact(name=str(claim.get("name", ""))), changed)
+    if changed:
+        customer.save(update_fields=sorted(changed))
+    CustomerIdentity.objects.bulk_create([
+        CustomerIdentity(organisation_id=case.organisation_id, customer=customer, kind=kind, value=value)
+        for kind, value in dict(claim.get("identities", {})).items()
+    ], ignore_conflicts=True)
+    record(case, EventKind.CUSTOMER_CONFIRMED, by=by, at=at,
+           data={"customer_id": customer.pk, "name": customer.name})
+    window = timedelta(days=case.organisation.repeat_failure_window_days)
+    earlier = Case.objects.filter(
+        customer_id=customer.pk, customer_claimed=False, created_at__gte=case.created_at - window,
+        created_at__lt=case.created_at,
+    ).exclude(pk=case.pk)
+    if not case.is_repeat_failure and earlier.exists():
+        case.is_repeat_failure = True
+        save(case, at, "is_repeat_failure")
+        escalate_now(case, by=by, at=at, reason="repeat_failure")
+    return case

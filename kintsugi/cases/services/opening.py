@@ -33,7 +33,7 @@ from kintsugi.cases.models import (
 from kintsugi.cases.selectors import calendar_for, sla_policy_for
 from kintsugi.cases.services.customers import CustomerContact, attach_customers, identities_of
 from kintsugi.cases.services.events import Entry, now, record_many
-from kintsugi.cases.services.timers import escalate, refresh_sla, tell_supervisors
+from kintsugi.cases.services.timers import escalation, refresh_sla, tell_supervisors
 from kintsugi.cases.triage import LANGUAGES, detect_language, subject_from
 
 # Fallback targets when an organisation has no SLA policy at all: answer within a working day, resolve in three.
@@ -185,9 +185,14 @@ def _attach_customers(batch: Sequence[_Prepared]) -> set[int]:
         contacts = [(batch[i].request.contact, batch[i].identities) for i in indexes]
         found = attach_customers(organisation, contacts, [batch[i].case.created_at for i in indexes])  # type: ignore[arg-type]
         for index, (customer, is_new) in zip(indexes, found, strict=True):
-            batch[index].case.customer = customer
+            case, contact = batch[index].case, batch[index].request.contact
+            case.customer = customer
             if is_new:
                 new.add(index)
+            elif contact is not None and not contact.verified:
+                # Anyone can type a phone number: a known customer found by unverified details is only claimed.
+                case.customer_claimed = True
+                case.claim = {"name": contact.name.strip()[:200], "identities": batch[index].identities}
     return new
 
 
@@ -197,24 +202,26 @@ def _window(organisation: Organisation) -> timedelta:
 
 def _repeat_failures(batch: Sequence[_Prepared], new_customers: set[int]) -> list[bool]:
     """Whether each case is a repeat failure: its customer had another case in the organisation's window before
-    it, in the database or earlier in this batch. One query for the whole batch."""
+    it, in the database or earlier in this batch; a claimed customer's cases neither are nor count. One query for
+    the whole batch."""
     windows = {
         index: (p.case.customer_id, p.case.created_at - _window(p.request.organisation))
         for index, p in enumerate(batch)
-        if p.case.customer_id is not None and index not in new_customers
+        if p.case.customer_id is not None and index not in new_customers and not p.case.customer_claimed
     }
     earlier: dict[int, list[datetime]] = {}
     if windows:
         since = min(start for _customer, start in windows.values())
         for customer_id, created_at in Case.objects.filter(
-            customer_id__in={customer for customer, _start in windows.values()}, created_at__gte=since
+            customer_id__in={customer for customer, _start in windows.values()}, created_at__gte=since,
+            customer_claimed=False,
         ).values_list("customer_id", "created_at"):
             earlier.setdefault(customer_id, []).append(created_at)
     in_batch: dict[int, list[datetime]] = {}
     repeats = []
     for p in batch:
         case = p.case
-        if case.customer is None:
+        if case.customer is None or case.customer_claimed:
             repeats.append(False)
             continue
         start = case.created_at - _window(p.request.organisation)
@@ -268,7 +275,7 @@ def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
         for p, repeat in zip(batch, repeats, strict=True):
             p.case.is_repeat_failure = repeat
             if repeat:
-                escalations.append(escalate(p.case, by=None, at=p.case.created_at, reason="repeat_failure"))
+                escalations.append(escalation(p.case, by=None, at=p.case.created_at, reason="repeat_failure"))
         # The SLA's derived fields are set on each case before it is written; its timers are written after it.
         timers = [timer for p in batch for timer in refresh_sla(p.case, p.case.created_at)]
         cases = Case.objects.bulk_create([p.case for p in batch])

@@ -93,7 +93,7 @@ def reschedule(case: Case, at: datetime) -> None:
         Timer.objects.bulk_create(timers)
 
 
-def escalate(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> Entry:
+def escalation(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> Entry:
     """The one escalation (a repeat failure, a breach, staff asking for help), in two halves: this one raises the
     case's priority one level (the caller saves the case) and gives its timeline entry; `tell_supervisors` then
     tells the supervisors. `escalate_now` does both for a saved case; opening a case does them for a batch of
@@ -119,7 +119,7 @@ def tell_supervisors(escalations: Sequence[Entry]) -> None:
 
 def escalate_now(case: Case, *, by: User | None, at: datetime, reason: str, body: str = "") -> None:
     """Escalate a saved case: its priority up one level, on the timeline, and the supervisors told."""
-    entry = escalate(case, by=by, at=at, reason=reason, body=body)
+    entry = escalation(case, by=by, at=at, reason=reason, body=body)
     save(case, at, "priority")
     record_many([entry])
     tell_supervisors([entry])

@@ -48,7 +48,7 @@ def web_request(org: Organisation, touchpoint: Touchpoint, *, minutes: int = 0, 
     )
 
 
-def contact(**kwargs: str) -> services.CustomerContact:
+def contact(**kwargs: Any) -> services.CustomerContact:
     return services.CustomerContact(**kwargs)
 
 

@@ -7,6 +7,7 @@ from kintsugi.cases.views.case import (
     case_acknowledge,
     case_assign,
     case_close,
+    case_confirm_customer,
     case_detail,
     case_details,
     case_escalate,
@@ -23,7 +24,8 @@ from kintsugi.cases.views.saved_filters import saved_filter_create, saved_filter
 from kintsugi.cases.views.workload import workload
 
 __all__ = [
-    "case_acknowledge", "case_assign", "case_close", "case_detail", "case_details", "case_escalate",
+    "case_acknowledge", "case_assign", "case_close", "case_confirm_customer", "case_detail", "case_details",
+    "case_escalate",
     "case_new", "case_note", "case_reopen", "case_reply", "case_resolve", "case_status", "customer_detail",
     "customer_merge", "customer_merge_confirm", "customer_search", "home", "inbox", "inbox_bulk",
     "saved_filter_create", "saved_filter_delete", "workload",

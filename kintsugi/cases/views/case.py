@@ -119,6 +119,14 @@ def case_acknowledge(request: StaffRequest, reference: str) -> HttpResponse:
                 lambda case: _("You acknowledged the case."))
 
 
+@require_POST
+@staff_required
+def case_confirm_customer(request: StaffRequest, reference: str) -> HttpResponse:
+    return act(request, reference, lambda case: services.confirm_customer(case, by=request.user),
+               lambda case: _("Confirmed: this case is %(name)s's.") % {
+                   "name": case.customer.name if case.customer and case.customer.name else _("the customer")})
+
+
 def _assignee(request: StaffRequest, case: Case) -> User | None:
     raw = request.POST.get("assignee", "").strip()
     if raw == "me":

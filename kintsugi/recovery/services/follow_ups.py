@@ -49,7 +49,7 @@ def schedule_follow_up(case: Case, *, by: User | None, at: datetime) -> Timer:
 def follow_up_text(case: Case, yes_url: str, no_url: str) -> str:
     """The follow-up message in the case's language."""
     with translation.override(case.language):
-        name = case.customer.name if case.customer and case.customer.name else ""
+        name = case.addressed_as
         greeting = gettext("Hello %(name)s,") % {"name": name} if name else gettext("Hello,")
         return "\n".join([
             greeting,

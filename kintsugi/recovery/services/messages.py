@@ -196,7 +196,7 @@ def template_values(case: Case, *, by: User, status_url: str = "") -> dict[str, 
         expected = format_moment(due.astimezone(ZoneInfo(case.location.timezone)), "SHORT_DATETIME_FORMAT",
                                  language=language, buddhist=case.organisation.thai_buddhist_year)
     return {
-        "customer_name": case.customer.name if case.customer is not None else "",
+        "customer_name": case.addressed_as,
         "reference": case.reference,
         "expected_time": expected,
         "location": case.location.name,
