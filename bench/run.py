@@ -414,7 +414,9 @@ class Runner:
         status, response_headers, body = http_request(
             f"{server.base_url}/t/{codes[0]}/en/", method="POST",
             headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
-            body=form_body(bodies["DESCRIPTIONS"][0], "3", "smoke@example.com", "", token).encode(),
+            # DESCRIPTIONS are URL-encoded for the Lua script; form_body encodes them itself.
+            body=form_body(urllib.parse.unquote_plus(bodies["DESCRIPTIONS"][0]), "3", "smoke@example.com", "",
+                           token).encode(),
         )
         if status != 303:
             raise RuntimeError(f"POST /t/{codes[0]}/en/ answered {status}: {body[:500]!r}")
