@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -62,6 +63,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def repeat_failure_window(self) -> timedelta:
+        """How far back another failure of the same customer makes a case a repeat failure."""
+        return timedelta(days=self.repeat_failure_window_days)
 
 
 class LocationKind(models.TextChoices):

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -186,7 +186,7 @@ def _customer_matches(
         .order_by("-found_exactly", F("last_case_at").desc(nulls_last=True), "name", "pk")
         .prefetch_related(Prefetch("identities", queryset=CustomerIdentity.objects.order_by("kind", "value")))[:limit]
     )
-    since = (now or timezone.now()) - timedelta(days=organisation.repeat_failure_window_days)
+    since = (now or timezone.now()) - organisation.repeat_failure_window
     return [
         CustomerMatch(
             customer=row,

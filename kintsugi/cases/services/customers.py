@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -206,9 +206,9 @@ def confirm_customer(case: Case, *, by: User, at: datetime | None = None) -> Cas
     ], ignore_conflicts=True)
     record(case, EventKind.CUSTOMER_CONFIRMED, by=by, at=at,
            data={"customer_id": customer.pk, "name": customer.name})
-    window = timedelta(days=case.organisation.repeat_failure_window_days)
     earlier = Case.objects.filter(
-        customer_id=customer.pk, customer_claimed=False, created_at__gte=case.created_at - window,
+        customer_id=customer.pk, customer_claimed=False,
+        created_at__gte=case.created_at - case.organisation.repeat_failure_window,
         created_at__lt=case.created_at,
     ).exclude(pk=case.pk)
     if not case.is_repeat_failure and earlier.exists():

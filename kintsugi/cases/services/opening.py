@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -196,16 +196,12 @@ def _attach_customers(batch: Sequence[_Prepared]) -> set[int]:
     return new
 
 
-def _window(organisation: Organisation) -> timedelta:
-    return timedelta(days=organisation.repeat_failure_window_days)
-
-
 def _repeat_failures(batch: Sequence[_Prepared], new_customers: set[int]) -> list[bool]:
     """Whether each case is a repeat failure: its customer had another case in the organisation's window before
     it, in the database or earlier in this batch; a claimed customer's cases neither are nor count. One query for
     the whole batch."""
     windows = {
-        index: (p.case.customer_id, p.case.created_at - _window(p.request.organisation))
+        index: (p.case.customer_id, p.case.created_at - p.request.organisation.repeat_failure_window)
         for index, p in enumerate(batch)
         if p.case.customer_id is not None and index not in new_customers and not p.case.customer_claimed
     }
@@ -224,7 +220,7 @@ def _repeat_failures(batch: Sequence[_Prepared], new_customers: set[int]) -> lis
         if case.customer is None or case.customer_claimed:
             repeats.append(False)
             continue
-        start = case.created_at - _window(p.request.organisation)
+        start = case.created_at - p.request.organisation.repeat_failure_window
         # An earlier case of this batch counts even at the same instant (requests without a time of their own).
         batch_seen = in_batch.setdefault(case.customer.pk, [])
         repeats.append(any(start <= when < case.created_at for when in earlier.get(case.customer.pk, ()))
