@@ -36,6 +36,8 @@ def start(pids: list[int], duration: float, out_dir: Path, label: str) -> list[t
         path = out_dir / f"profile-{label}-{pid}.txt"
         cmd = [binary, "record", "--pid", str(pid), "--duration", str(max(1, round(duration))), "--rate", "250",
                "--format", "raw", "--output", str(path), "--nonblocking"]
+        if os.environ.get("BENCH_PYSPY_GIL"):
+            cmd.append("--gil")  # only the thread holding the interpreter lock: where the CPU goes
         recorders.append((subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), path))
     return recorders
 

@@ -105,7 +105,7 @@ def database_from_url(url: str) -> dict[str, object]:
     if parsed.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"DATABASE_URL must start with postgres://, got {parsed.scheme!r}")
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "kintsugi.db.postgresql",  # Django's, with INSERTs compiled once per shape
         "NAME": parsed.path.lstrip("/") or "kintsugi",
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -157,7 +157,13 @@ def identities_of(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 
 
 def show_case(case: Case) -> dict[str, Any]:
-    identities = identities_of([case.customer_id] if case.customer_id else []).get(case.customer_id or 0, [])
+    """The case as the API shows it. Its customer's identities are read unless they were prefetched (the cases
+    the API has just opened come with them: _open_with_identities)."""
+    customer = case.customer
+    identities = (
+        [(identity.kind, identity.value) for identity in sorted(customer.identities.all(), key=lambda i: i.pk)]
+        if customer is not None else []
+    )
     return serialise_case(case_row(case), identities)
 
 
@@ -326,8 +332,16 @@ def _default_location(principal: ApiPrincipal) -> Location:
                    details=[field_error("location", _("Give a location code (or a touchpoint)."), "missing")])
 
 
+def _open_with_identities(requests: Sequence[services.CaseRequest]) -> list[Case]:
+    """open_cases, and the identities of the cases' customers that the answer shows, read in one query for the
+    batch inside its transaction (one read a request after the commit had been a tenth of a creation's CPU)."""
+    cases = services.open_cases(requests)
+    prefetch_related_objects([case.customer for case in cases if case.customer is not None], "identities")
+    return cases
+
+
 # Concurrent creations in one web worker share a transaction (one commit for the burst): the seam's group commit.
-_open_grouped = grouped(services.open_cases)
+_open_grouped = grouped(_open_with_identities)
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Open a case")
