@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from kintsugi.accounts import apiauth
+from kintsugi.accounts import selectors as accounts_selectors
 from kintsugi.accounts.models import Location, Organisation, Role, Touchpoint, User
 from kintsugi.cases import api as cases_api
 from kintsugi.cases import selectors, services
@@ -28,6 +29,7 @@ WEEKDAYS_8_TO_17 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "
 
 def _clear_process_caches() -> None:
     selectors.clear_caches()
+    accounts_selectors.clear_caches()
     recovery_selectors.clear_caches()
     apiauth.clear_cache()
     apiauth.limiter.reset()

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -119,6 +119,10 @@ def issue_link(case: Case, *, at: datetime | None = None) -> tuple[CaseAccessLin
     return link, raw
 
 
+class TouchpointSwitchedOff(Exception):
+    """The complaint's touchpoint was switched off (or removed) after its form was found: nothing is written."""
+
+
 @dataclass(frozen=True, slots=True)
 class PublicComplaint:
     """One complaint from a touchpoint's public form, as the customer sent it (the photo already checked)."""
@@ -170,28 +174,55 @@ def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest
     )
 
 
+def _as_touchpoints_are_now(complaints: Sequence[PublicComplaint]) -> list[PublicComplaint]:
+    """The complaints with their touchpoints as the database has them now (a web process keeps the touchpoints it
+    found for a few seconds: accounts.selectors): one read for the batch, and the touchpoint read again, with its
+    place, for a complaint whose touchpoint has moved since. A touchpoint switched off or removed since is
+    given without a primary key."""
+    now = dict(Touchpoint.objects.filter(
+        pk__in={c.touchpoint.pk for c in complaints}, is_active=True
+    ).values_list("pk", "location_id"))
+    current: list[PublicComplaint] = []
+    for complaint in complaints:
+        touchpoint = complaint.touchpoint
+        if touchpoint.pk not in now:
+            touchpoint = Touchpoint(organisation_id=touchpoint.organisation_id, location_id=touchpoint.location_id)
+        elif now[touchpoint.pk] != touchpoint.location_id:
+            touchpoint = Touchpoint.objects.select_related("location", "organisation").get(pk=touchpoint.pk)
+        current.append(complaint if touchpoint is complaint.touchpoint else replace(complaint, touchpoint=touchpoint))
+    return current
+
+
 def submit_public_complaints(
     complaints: Sequence[PublicComplaint], *, at: datetime | None = None
-) -> list[tuple[Case, str] | limits.RateLimited]:
+) -> list[tuple[Case, str] | limits.RateLimited | TouchpointSwitchedOff]:
     """Open a web case for each complaint from a touchpoint's public form, in one transaction: each counted
     against the form's limits per client and per touchpoint, then opened (cases.services.open_cases) with its photo
     and a private status link, and its acknowledgement queued on the contact given. The outcome of each: the case
-    and the raw status token, or the RateLimited refusal (that complaint writes nothing). Raises InvalidInput,
-    writing nothing, when any complaint is invalid."""
+    and the raw status token, or the RateLimited or TouchpointSwitchedOff refusal (that complaint writes
+    nothing). Raises InvalidInput, writing nothing, when any complaint is invalid."""
     at = at or timezone.now()
-    requests = [_case_request(complaint, at) for complaint in complaints]
     email = [cases.normalise_email(complaint.email) for complaint in complaints]
     # Photo files are written before the transaction (disk I/O never holds the database's write lock).
     stored = [_put_file(c.touchpoint.organisation_id, c.photo, at) if c.photo else None for c in complaints]
     try:
         with transaction.atomic():
+            complaints = _as_touchpoints_are_now(complaints)
+            switched_off = [c.touchpoint.pk is None for c in complaints]
+            requests = [None if off else _case_request(c, at) for c, off in zip(complaints, switched_off, strict=True)]
             per_ip, per_touchpoint = form_limits()
-            refusals = limits.hit_many([
+            refusals: list[limits.RateLimited | TouchpointSwitchedOff | None] = [None] * len(complaints)
+            open_ones = [index for index, off in enumerate(switched_off) if not off]
+            for index, limited in zip(open_ones, limits.hit_many([
                 ([(limits.client_key(c.client_ip), per_ip), (f"touchpoint:{c.touchpoint.pk}", per_touchpoint)], at)
-                for c in complaints
-            ])
+                for c in (complaints[i] for i in open_ones)
+            ]), strict=True):
+                refusals[index] = limited
+            for index, off in enumerate(switched_off):
+                if off:
+                    refusals[index] = TouchpointSwitchedOff()
             accepted = [index for index, refused in enumerate(refusals) if refused is None]
-            opened = dict(zip(accepted, cases.open_cases([requests[i] for i in accepted]), strict=True))
+            opened = dict(zip(accepted, cases.open_cases([requests[i] for i in accepted]), strict=True))  # type: ignore[misc]
             tokens = {index: secrets.token_urlsafe(TOKEN_BYTES) for index in accepted}
             CaseAccessLink.objects.bulk_create([
                 CaseAccessLink(case=opened[i], token_hash=hash_token(tokens[i]), created_at=at) for i in accepted
@@ -216,7 +247,7 @@ def submit_public_complaints(
             if file is not None:
                 default_storage.delete(file[1])
         raise
-    outcomes: list[tuple[Case, str] | limits.RateLimited] = []
+    outcomes: list[tuple[Case, str] | limits.RateLimited | TouchpointSwitchedOff] = []
     for index, refused in enumerate(refusals):
         if refused is not None:
             if stored[index] is not None:
@@ -245,14 +276,14 @@ def submit_public_complaint(
     occurred_at: datetime | None = None,
 ) -> tuple[Case, str]:
     """One complaint from the touchpoint's public form: submit_public_complaints for it alone; raises RateLimited
-    past a limit."""
+    past a limit, TouchpointSwitchedOff for a touchpoint no longer active."""
     complaint = PublicComplaint(
         touchpoint=touchpoint, description=description, severity=severity, form_language=form_language,
         client_ip=client_ip, phone=phone, email=email, line_id=line_id, zalo_id=zalo_id, photo=_photo(photo),
         name=name, booking_reference=booking_reference, occurred_at=occurred_at,
     )
     [outcome] = submit_public_complaints([complaint], at=at)
-    if isinstance(outcome, limits.RateLimited):
+    if isinstance(outcome, Exception):
         raise outcome
     return outcome
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
+from kintsugi.accounts import selectors
 from kintsugi.accounts.models import Location, Organisation, Touchpoint, generate_public_code
 from kintsugi.accounts.selectors import touchpoint_by_public_code
 
@@ -71,9 +72,32 @@ def test_lookup_forgives_case_and_spaces(front_desk: Touchpoint) -> None:
 
 
 def test_lookup_ignores_inactive_touchpoints(front_desk: Touchpoint) -> None:
-    assert touchpoint_by_public_code(front_desk.public_code) is not None  # the statement is compiled and kept
     Touchpoint.objects.filter(pk=front_desk.pk).update(is_active=False)
 
+    assert touchpoint_by_public_code(front_desk.public_code) is None
+
+
+def test_a_process_keeps_what_it_found_for_a_few_seconds_then_looks_again(
+    front_desk: Touchpoint, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with django_assert_num_queries(1):
+        first = touchpoint_by_public_code(front_desk.public_code)
+    with django_assert_num_queries(0):
+        kept = touchpoint_by_public_code(front_desk.public_code)
+    assert first is not None
+    assert kept is not None
+    # Fresh objects each time: what one request does to its copy, no other request sees.
+    assert kept is not first
+    assert kept.location is not first.location
+    kept.location.languages.append("fr")
+    again = touchpoint_by_public_code(front_desk.public_code)
+    assert again is not None
+    assert again.location.languages == first.location.languages
+    assert "fr" not in again.location.languages
+    # Switched off elsewhere: this process still has it until the seconds are up, then no more.
+    Touchpoint.objects.filter(pk=front_desk.pk).update(is_active=False)
+    assert touchpoint_by_public_code(front_desk.public_code) is not None
+    monkeypatch.setattr(selectors, "TOUCHPOINT_CACHE_SECONDS", 0.0)
     assert touchpoint_by_public_code(front_desk.public_code) is None
 
 

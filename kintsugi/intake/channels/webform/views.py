@@ -65,6 +65,8 @@ def _submit(request: HttpRequest, touchpoint: Touchpoint, language: str) -> Comp
         ))
     except RateLimited as exc:
         return too_many(request, language, exc.retry_after, _form_url(touchpoint, language))
+    except services.TouchpointSwitchedOff:
+        return not_found(request, language)
     except InvalidInput as exc:
         form.add_error(None, exc.message)
         return form
