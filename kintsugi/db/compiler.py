@@ -75,6 +75,7 @@ _PASS_THROUGH: dict[type[Field[Any, Any]], type] = {
     models.SlugField: str,
     models.EmailField: str,
     models.BooleanField: bool,
+    models.FloatField: float,
 }
 _INTEGERS = (
     models.IntegerField,
@@ -119,6 +120,10 @@ def _preparer(connection: Any, field: Field[Any, Any]) -> _Preparer:
             value = getattr(obj, attname)
             if type(value) is plain or (value is None and nullable):
                 return value
+            if plain is str and isinstance(value, str):
+                return value  # a TextChoices member: Django's to_python passes any str as it is
+            if plain is int and isinstance(value, int):
+                return int(value)  # an IntegerChoices member, a bool: Django's get_prep_value is int()
             return general(obj)
 
         prepare = as_it_is

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as DjangoSQLiteOperations
-from django.db.models import Model, Value
+from django.db.models import IntegerChoices, Model, Value
 from django.db.models.functions import Upper
 from django.db.models.sql import InsertQuery
 from django.db.models.sql import compiler as django_compiler
 
 from kintsugi.accounts.models import Location, Organisation
-from kintsugi.cases.models import Case, CaseEvent, Customer, Timer
+from kintsugi.cases.models import Case, CaseEvent, Channel, Customer, Priority, Timer
 from kintsugi.db import compiler as kept
 from kintsugi.db.sqlite.base import DatabaseWrapper as SQLiteWrapper
 
@@ -132,9 +131,33 @@ def test_sqlite_writes_a_utc_date_time_as_django_does() -> None:
         "PASSWORD": "", "HOST": "", "PORT": "",
     }
     ours = SQLiteWrapper(settings_dict).ops
-    django = DjangoSQLiteOperations(SQLiteWrapper(settings_dict))
+    djangos: Any = SQLiteWrapper.ops_class.__mro__[1]  # Django's SQLite operations
+    django = djangos(SQLiteWrapper(settings_dict))
     bangkok = ZoneInfo("Asia/Bangkok")
     for value in (AT, AT.replace(microsecond=123456), datetime(2026, 1, 1, 7, tzinfo=bangkok), None):
         assert ours.adapt_datetimefield_value(value) == django.adapt_datetimefield_value(value)
     assert ours.adapt_datetimefield_value(AT) == "2026-12-07 09:30:00"
     assert ours.adapt_datetimefield_value(datetime(2026, 1, 1, 7, tzinfo=bangkok)) == "2026-01-01 00:00:00"
+
+
+def test_choices_members_and_numbers_of_another_type_are_written_as_django_writes_them(
+    org: Organisation, hanoi: Location
+) -> None:
+    kept.clear()
+
+    def cases(**values: Any) -> list[Case]:
+        return [Case(organisation=org, location=hanoi, reference=f"K-2026-9{n:05d}", description="x", created_at=AT,
+                     updated_at=AT, **values) for n in range(2)]
+
+    class Level(IntegerChoices):
+        FOUR = 4
+
+    _statements(cases(channel="api", priority="normal", severity=3, resolution_consumed_s=0.0))
+    for values in (
+        {"channel": Channel.WEB, "priority": Priority.HIGH, "severity": Level.FOUR, "resolution_consumed_s": 1.5},
+        {"channel": "phone", "priority": "urgent", "severity": True, "resolution_consumed_s": 2},
+    ):
+        objs = cases(**values)
+        ours, django = _statements(objs), _statements(objs, django=True)
+        assert _comparable(ours) == _comparable(django)
+        assert [type(p) for p in ours[0][1]] == [type(p) for p in django[0][1]]
