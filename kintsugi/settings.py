@@ -120,6 +120,10 @@ def database_from_url(url: str) -> dict[str, object]:
 # (kintsugi.db.checkpointer), so no request's transaction pays for it. 0: SQLite's own automatic checkpoints.
 SQLITE_CHECKPOINT_INTERVAL = float(os.environ.get("SQLITE_CHECKPOINT_INTERVAL", "0.1"))
 
+# A web process freezes its objects out of the garbage collector's full passes after this many requests
+# (kintsugi.db.gcfreeze); 0: never.
+GC_FREEZE_AFTER_REQUESTS = int(os.environ.get("GC_FREEZE_AFTER_REQUESTS", "200"))
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
