@@ -21,10 +21,10 @@ from kintsugi.cases import access as case_access
 from kintsugi.cases import contacts
 from kintsugi.cases.errors import InvalidInput
 from kintsugi.cases.hooks import extensions
+from kintsugi.cases.inbox_choices import clear_cache as inbox_choices_cache_clear
 from kintsugi.cases.models import (
     Case,
     CaseEvent,
-    Category,
     Customer,
     CustomerIdentity,
     IdentityKind,
@@ -85,6 +85,7 @@ def clear_caches() -> None:
         _calendars.clear()
         _policies.clear()
     workload_cache_clear()
+    inbox_choices_cache_clear()
 
 
 def supervisors_for(case: Case) -> QuerySet[User]:
@@ -418,19 +419,6 @@ def inbox_page(
         last = rows[-1]
         next_cursor = encode_cursor(last.created_at if newest_first else last.sla_sort, last.id)
     return InboxPage(cases=rows, next_cursor=next_cursor)
-
-
-def inbox_filter_choices(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The filter bar's choices as (id, label): the locations `user` may see (by name) and the organisation's
-    active categories (in their order, labelled in the active language). Two queries."""
-    organisation_id = user.organisation_id
-    if not access.is_staff_member(user) or organisation_id is None:
-        return [], []
-    locations = list(access.visible_locations(user).values_list("id", "name"))
-    categories = Category.objects.filter(organisation_id=organisation_id, is_active=True).only(
-        "id", "name", "name_vi", "name_th"
-    )
-    return locations, [(category.pk, category.label()) for category in categories]
 
 
 class _CountOf(Subquery):

@@ -14,6 +14,7 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import search, selectors
 from kintsugi.cases.forms import InboxFilterForm
+from kintsugi.cases.inbox_choices import inbox_filter_choices
 from kintsugi.cases.services.saved_filters import saved_query
 from kintsugi.cases.views.bulk import bulk_context
 from kintsugi.cases.views.inbox_rows import ROWS_CACHE_SECONDS, rows_key
@@ -53,7 +54,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
     view = request.GET.get("view") or DEFAULT_VIEW
     if view not in selectors.INBOX_VIEWS:
         view = DEFAULT_VIEW
-    locations, categories = selectors.inbox_filter_choices(user)
+    locations, categories = inbox_filter_choices(user)
     bound = {name: request.GET[name] for name in InboxFilterForm.base_fields if name in request.GET}
     form = InboxFilterForm(bound, locations=locations, categories=categories)
     scope = inbox_scope(request)
