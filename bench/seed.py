@@ -284,6 +284,7 @@ def seed(
                 db_time(running_since) if running_since else None, fr_breached, res_breached,
                 db_time(warn_at) if warn_at else None, sort_value, assignee, created_by, place.id,
                 organisation_id, touchpoint, category[0] if category else None, customer, policy_id,
+                "", "{}", False,  # no booking reference; a customer of record, not a claim
             )
 
     n_inserted = _insert(conn, "cases_case", (
@@ -293,7 +294,7 @@ def seed(
         "first_response_due_at", "resolution_due_at", "resolution_consumed_s", "resolution_running_since",
         "first_response_breached", "resolution_breached", "sla_warn_at", "sla_sort", "assignee_id",
         "created_by_id", "location_id", "organisation_id", "touchpoint_id", "category_id", "customer_id",
-        "sla_policy_id",
+        "sla_policy_id", "booking_reference", "claim", "customer_claimed",
     ), case_rows())
     timings["cases_s"] = time.monotonic() - t0
 

@@ -44,7 +44,7 @@ class InboxFilterForm(forms.Form):
     def __init__(
         self, data: Any, *, locations: Sequence[tuple[int, str]], categories: Sequence[tuple[int, str]]
     ) -> None:
-        """`locations` and `categories`: (id, label) pairs, as selectors.inbox_filter_choices gives them."""
+        """`locations` and `categories`: (id, label) pairs, as inbox_choices.inbox_filter_choices gives them."""
         super().__init__(data)
         self.fields["status"].choices = [("", _("Any status")), *Status.choices]  # type: ignore[attr-defined]
         self.fields["location"].choices = [("", _("Any location")), *locations]  # type: ignore[attr-defined]

@@ -37,8 +37,10 @@ BADGE_CAP = 99
 register.filter("severity_label", severity_label)
 
 
+@register.filter
 def severity_badge(severity: int) -> SafeString:
-    """cases/severity_badge.html for this severity in the active language, rendered once per process."""
+    """cases/severity_badge.html for this severity in the active language, rendered once per process (the
+    inbox shows one a row: {{ row.severity|severity_badge }})."""
     return _severity_badge(get_language() or "", int(severity))
 
 

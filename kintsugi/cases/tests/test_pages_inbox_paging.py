@@ -128,15 +128,15 @@ def test_inbox_query_count_is_pinned_and_independent_of_rows(
         case = services.open_case(by=None, organisation=org, touchpoint=front_desk, channel=Channel.WEB,
                                   customer=vi_customer, category=rooms, description=f"Case {i}.")
         services.assign(case, agent, by=supervisor)
-    # session, user, location scope, locations, categories, page, tab counts, saved filters, the bulk bar's
-    # assignees (then cached for 30 s), unread notifications
+    # session, user, location scope, locations, categories (then cached for 30 s), page, tab counts, saved
+    # filters, the bulk bar's assignees (then cached for 30 s), unread notifications
     with django_assert_num_queries(10):
         assert len(listed(client.get("/cases/"))) == 2
     for i in range(8):
         case = services.open_case(by=None, organisation=org, touchpoint=front_desk, channel=Channel.WEB,
                                   customer=vi_customer, category=rooms, description=f"More {i}.")
         services.assign(case, agent, by=supervisor)
-    with django_assert_num_queries(9):  # the assignees come from the cache now
+    with django_assert_num_queries(7):  # the filter choices and the assignees come from the caches now
         assert len(listed(client.get("/cases/"))) == 10
 
 

@@ -14,8 +14,10 @@ from kintsugi.accounts.models import User
 from kintsugi.accounts.views import StaffRequest, staff_required
 from kintsugi.cases import search, selectors
 from kintsugi.cases.forms import InboxFilterForm
+from kintsugi.cases.inbox_choices import inbox_filter_choices
 from kintsugi.cases.services.saved_filters import saved_query
 from kintsugi.cases.views.bulk import bulk_context
+from kintsugi.cases.views.inbox_rows import ROWS_CACHE_SECONDS, rows_key
 from kintsugi.cases.views.workload import inbox_scope
 
 INBOX_TABS = (
@@ -52,7 +54,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
     view = request.GET.get("view") or DEFAULT_VIEW
     if view not in selectors.INBOX_VIEWS:
         view = DEFAULT_VIEW
-    locations, categories = selectors.inbox_filter_choices(user)
+    locations, categories = inbox_filter_choices(user)
     bound = {name: request.GET[name] for name in InboxFilterForm.base_fields if name in request.GET}
     form = InboxFilterForm(bound, locations=locations, categories=categories)
     scope = inbox_scope(request)
@@ -68,6 +70,9 @@ def inbox(request: StaffRequest) -> HttpResponse:
     counts = selectors.inbox_counts(user)
     # A filter change swaps the results (and, out of band, the tabs, whose links carry the filters).
     partial = bool(request.htmx and request.htmx.target == "inbox-results")
+    now = timezone.now()
+    show_location = len(locations) > 1
+    bulk = bulk_context(request)
     context = {
         "nav": "inbox",
         "view": view,
@@ -76,11 +81,13 @@ def inbox(request: StaffRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "cursor": cursor,
-        "now": timezone.now(),
-        "show_location": len(locations) > 1,
+        "now": now,
+        "show_location": show_location,
         "oob": partial,
         "scope": scope,
-        **bulk_context(request),
+        **bulk,
+        "rows_key": rows_key(page.cases, now=now, selected=bulk["selected"], show_location=show_location),
+        "rows_cache_seconds": ROWS_CACHE_SECONDS,
         "query": query,
         "saved_filters": selectors.saved_filters_of(user),
         "saved_query": saved_query(request.GET),
