@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kintsugi.recovery",
     "kintsugi.remedies",
     "kintsugi.demo",
+    "kintsugi.ops",
 ]
 
 # Django's and django-htmx's own middleware, behind the read gate (kintsugi.db.readgate).
@@ -286,6 +287,12 @@ CSRF_FAILURE_VIEW = "kintsugi.intake.public.csrf_failure"
 
 # The timer loop's tick: a due SLA warning or breach is noticed within this many seconds.
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "5"))
+# Health (kintsugi.ops): the timer loop beats (and asks the worker to) every HEARTBEAT_SECONDS; /readyz answers
+# 503 when a beat is older than HEALTH_HEARTBEAT_MAX_AGE_S, or a queued message or task has waited longer than
+# HEALTH_QUEUE_MAX_AGE_S.
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "15"))
+HEALTH_HEARTBEAT_MAX_AGE_S = float(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_S", "60"))
+HEALTH_QUEUE_MAX_AGE_S = float(os.environ.get("HEALTH_QUEUE_MAX_AGE_S", "300"))
 # A follow-up the customer has not answered this many days after it was sent expires: no longer waiting.
 FOLLOW_UP_EXPIRY_DAYS = int(os.environ.get("KINTSUGI_FOLLOW_UP_EXPIRY_DAYS", "14"))
 

@@ -6,6 +6,7 @@ from kintsugi.api import api
 # The public pages (QR form, status page) come first: a customer's submission is matched before the staff
 # pages' patterns are tried, and none of their patterns overlap.
 urlpatterns = [
+    path("", include("kintsugi.ops.urls")),  # /healthz, /readyz
     path("", include("kintsugi.intake.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -24,7 +24,7 @@ def _isolate_the_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The command installs SIGTERM/SIGINT handlers for its loop: give pytest its own back afterwards. It also
     closes stale connections each tick, which inside a test's transaction would close the test's own connection
     on PostgreSQL (Django's test client skips the same call for the same reason)."""
-    monkeypatch.setattr("kintsugi.cases.management.commands.run_timers.close_old_connections", lambda: None)
+    monkeypatch.setattr("kintsugi.ops.management.commands.run_timers.close_old_connections", lambda: None)
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     yield
     for sig, handler in saved.items():
@@ -76,7 +76,7 @@ def test_a_failing_pass_does_not_stop_the_command(overdue_case: Case, monkeypatc
     def broken(**kwargs: object) -> int:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("kintsugi.cases.management.commands.run_timers.run_due_timers", broken)
+    monkeypatch.setattr("kintsugi.ops.management.commands.run_timers.run_due_timers", broken)
 
     call_command("run_timers", "--once")  # logged, not raised: the loop must outlive one bad tick
 

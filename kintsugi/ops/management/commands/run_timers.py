@@ -1,4 +1,5 @@
-"""The timer loop: fires due SLA timers and hands due message retries to the worker, every few seconds."""
+"""The timer loop: fires due SLA timers and hands due message retries to the worker, every few seconds; beats its
+heartbeat and asks the worker for one (kintsugi.ops.heartbeats) every HEARTBEAT_SECONDS."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import close_old_connections
 
 from kintsugi.cases.hooks import outbox
 from kintsugi.cases.services import run_due_timers
+from kintsugi.ops.heartbeats import TIMERS, ask_the_worker, beat
 
 log = logging.getLogger("kintsugi.timers")
 
@@ -37,9 +39,14 @@ class Command(BaseCommand):
         tick = max(0.5, float(options["tick"]))
         if not options["once"]:
             self.stdout.write(f"Timer loop running every {tick:g} s")
+        last_beat = float("-inf")
         while True:
             close_old_connections()
             try:
+                if time.monotonic() - last_beat >= settings.HEARTBEAT_SECONDS:
+                    beat(TIMERS)
+                    ask_the_worker()
+                    last_beat = time.monotonic()
                 fired = run_due_timers()
                 requeued = outbox().requeue_due()
                 if fired or requeued:
