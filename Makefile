@@ -12,10 +12,11 @@ PYTEST_ARGS ?=
 LOCK_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help run test lint messages lock bench clean distclean
+.PHONY: help run serve test lint messages lock bench clean distclean
 
 help:
 	@echo "make run        set up, then serve on http://127.0.0.1:$${PORT:-8000}/ with the worker and timers"
+	@echo "make serve      the same for production: no demo data (configure it first: docs/deploy.md)"
 	@echo "make test       lint, types, translations, tests on SQLite (+ browser journeys) and PostgreSQL"
 	@echo "make lint       ruff, mypy, the layering (lint-imports) and the module size check only"
 	@echo "make messages   update the vi and th catalogues from the source"
@@ -25,6 +26,9 @@ help:
 
 run:
 	scripts/run.sh
+
+serve:
+	KINTSUGI_DEMO=0 scripts/run.sh
 
 test:
 	@scripts/env.sh dev

@@ -34,10 +34,35 @@ TESTING = "pytest" in sys.modules or os.environ.get("KINTSUGI_TESTING") == "1"
 DATA_DIR = Path(os.environ.get("KINTSUGI_DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# KINTSUGI_ENV=production (docs/deploy.md): a real SECRET_KEY, ALLOWED_HOSTS and an https SITE_URL are required,
+# DEBUG is refused, and the site is served over HTTPS behind a TLS proxy (secure cookies, HSTS, X-Forwarded-Proto).
+PRODUCTION = os.environ.get("KINTSUGI_ENV", "development").strip().lower() == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000"))
+
+
+def production_problems(environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """What a production start lacks, each as a sentence that says how to fix it (empty: nothing)."""
+    problems = []
+    key = environ.get("SECRET_KEY", "")
+    if len(key) < 50 or key.startswith("dev-only-insecure-key"):
+        problems.append("SECRET_KEY must be set to a random string of at least 50 characters, e.g. "
+                        "python -c \"import secrets; print(secrets.token_urlsafe(50))\".")
+    if not [h for h in environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]:
+        problems.append("ALLOWED_HOSTS must name the site's host names, comma-separated (e.g. desk.example.com).")
+    if not environ.get("SITE_URL", "").startswith("https://"):
+        problems.append("SITE_URL must be the site's https:// address (e.g. https://desk.example.com).")
+    if env_bool("DEBUG", False):
+        problems.append("DEBUG must be off in production: unset it.")
+    return problems
+
+
+if PRODUCTION and (problems := production_problems(os.environ)):
+    # Said plainly and the process stopped (exit status 1), not a traceback.
+    sys.exit("Kintsugi will not start: KINTSUGI_ENV=production, but\n- " + "\n- ".join(problems)
+             + "\nSee docs/deploy.md.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +88,7 @@ INSTALLED_APPS = [
 # Django's and django-htmx's own middleware, behind the read gate (kintsugi.db.readgate).
 MIDDLEWARE = [
     "kintsugi.db.readgate.ReadGateMiddleware",
+    "kintsugi.lib.proxy.ClientAddressMiddleware",  # the client's address from a trusted proxy's X-Real-IP
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -225,7 +251,7 @@ SECURE_CSP = {
 
 # Served over HTTPS (KINTSUGI_HTTPS=1, see docs/deploy.md): redirect http to https, HSTS for a year, cookies only
 # over HTTPS and under the __Host- prefix (the browser then refuses them from http or from another subdomain).
-HTTPS = env_bool("KINTSUGI_HTTPS", False)
+HTTPS = env_bool("KINTSUGI_HTTPS", PRODUCTION)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
@@ -237,8 +263,11 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own): KINTSUGI_PROXY_SSL=1.
-    if env_bool("KINTSUGI_PROXY_SSL", False):
+    if env_bool("KINTSUGI_PROXY_SSL", PRODUCTION):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Real-IP names the client (kintsugi.lib.proxy); the local ones in production.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get(
+    "KINTSUGI_TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "").split(",") if p.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Login throttling (django-axes, kintsugi.accounts.lockout): after AXES_FAILURE_LIMIT failed sign-ins from one

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: set up, then run the web server, the task worker and the timer loop in the foreground.
+# `make serve` (KINTSUGI_DEMO=0): the same without the demo organisation, for production (docs/deploy.md).
 #
 #   PORT=8001 scripts/run.sh   # also BIND_HOST (127.0.0.1), WEB_WORKERS (2 processes), WEB_THREADS (8 per worker)
 #
@@ -31,8 +32,13 @@ if ! "$PY" -c "$port_free" "$BIND_HOST" "$PORT" 2>/dev/null; then
 fi
 
 scripts/compile_messages.sh
+"$PY" manage.py check --fail-level ERROR >/dev/null   # a refused production start stops here, said plainly
 "$PY" manage.py migrate --noinput
-"$PY" manage.py load_demo
+if [ "${KINTSUGI_DEMO:-1}" != "0" ]; then
+    "$PY" manage.py load_demo
+elif [ "$("$PY" manage.py shell --no-imports -c 'from kintsugi.accounts.models import Organisation; print(Organisation.objects.exists())')" != "True" ]; then
+    say "no organisation yet: create yours with  $PY manage.py init_organisation"
+fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
 
 declare -A name_of=()

@@ -110,3 +110,44 @@ def test_over_https_cookies_are_secure_and_host_prefixed(tmp_path: Any) -> None:
         '{"status": 200, "hsts": "max-age=31536000; includeSubDomains; preload", "cookie_secure": true, '
         '"cookie_path": "/", "cookie_domain": "", "plain": [301, "https://desk.example.com/login/"]}'
     )
+
+
+def production(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """KINTSUGI_ENV=production with what it requires (and nothing of KINTSUGI_HTTPS: production implies it)."""
+    env = production_env(tmp_path, **{"KINTSUGI_ENV": "production", "SITE_URL": "https://desk.example.com", **extra})
+    env.pop("KINTSUGI_HTTPS")
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def test_production_refuses_to_start_without_its_configuration(tmp_path: Path) -> None:
+    env = production(tmp_path, SECRET_KEY="", ALLOWED_HOSTS="", SITE_URL="http://desk.example.com", DEBUG="1")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Kintsugi will not start: KINTSUGI_ENV=production, but",
+        '- SECRET_KEY must be set to a random string of at least 50 characters, e.g. python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))".',
+        "- ALLOWED_HOSTS must name the site's host names, comma-separated (e.g. desk.example.com).",
+        "- SITE_URL must be the site's https:// address (e.g. https://desk.example.com).",
+        "- DEBUG must be off in production: unset it.",
+        "See docs/deploy.md.",
+    ]
+
+
+def test_production_passes_the_deploy_checks_and_trusts_the_proxys_scheme(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production(tmp_path), capture_output=True, text=True, timeout=120,
+    )
+    assert (result.returncode, result.stdout.strip(), result.stderr.strip()) == (
+        0, "System check identified no issues (0 silenced).", ""
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; "
+         "print(s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.SECURE_SSL_REDIRECT)"],
+        cwd=ROOT, env=production(tmp_path, DJANGO_SETTINGS_MODULE="kintsugi.settings"), capture_output=True,
+        text=True, timeout=120,
+    )
+    assert probe.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') True __Host-sessionid True"

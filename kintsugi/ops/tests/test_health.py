@@ -89,9 +89,9 @@ def test_a_heartbeat_older_than_the_limit_is_not_ready(client: Client) -> None:
 def test_a_message_due_too_long_ago_is_a_stuck_outbox(client: Client, case: Case) -> None:
     beat(TIMERS)
     now = timezone.now()
-    for minutes, status in ((1, DeliveryStatus.QUEUED), (6, DeliveryStatus.QUEUED), (60, DeliveryStatus.SENT)):
+    for minutes, state in ((1, DeliveryStatus.QUEUED), (6, DeliveryStatus.QUEUED), (60, DeliveryStatus.SENT)):
         Message.objects.create(organisation_id=case.organisation_id, case=case, direction=Direction.OUTBOUND,
-                               channel="email", recipient="lan@example.com", body="x", status=status,
+                               channel="email", recipient="lan@example.com", body="x", status=state,
                                created_at=now, next_attempt_at=now - timedelta(minutes=minutes))
     status, body = ready(client)
     assert status == 503
