@@ -89,10 +89,15 @@ for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/$BIND_HOST/$PORT") 2>/dev/null && break
     sleep 0.2
 done
+if [ "${KINTSUGI_DEMO:-1}" != "0" ]; then
+    logins="Demo logins (password: kintsugi): agent, supervisor, manager, admin"
+else
+    logins="No demo data: sign in as the administrator init_organisation created"
+fi
 cat >&2 <<BANNER
 
   Kintsugi is running at http://$BIND_HOST:$PORT/
-  Demo logins (password: kintsugi): agent, supervisor, manager, admin
+  $logins
   Ctrl-C stops it.
 
 BANNER
