@@ -321,6 +321,12 @@ TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "5"))
 # Health (kintsugi.ops): the timer loop beats (and asks the worker to) every HEARTBEAT_SECONDS; /readyz answers
 # 503 when a beat is older than HEALTH_HEARTBEAT_MAX_AGE_S, or a queued message or task has waited longer than
 # HEALTH_QUEUE_MAX_AGE_S.
+# Backups (kintsugi.ops.backup): the timer loop takes one every BACKUP_EVERY_HOURS (0: never) into BACKUP_DIR,
+# keeping the newest of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY weeks.
+BACKUP_DIR = Path(os.environ.get("KINTSUGI_BACKUP_DIR", str(DATA_DIR / "backups")))
+BACKUP_EVERY_HOURS = float(os.environ.get("BACKUP_EVERY_HOURS", "0" if TESTING else "24"))
+BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", "4"))
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "15"))
 HEALTH_HEARTBEAT_MAX_AGE_S = float(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_S", "60"))
 HEALTH_QUEUE_MAX_AGE_S = float(os.environ.get("HEALTH_QUEUE_MAX_AGE_S", "300"))

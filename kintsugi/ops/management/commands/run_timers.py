@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 
 from kintsugi.cases.hooks import outbox
 from kintsugi.cases.services import run_due_timers
+from kintsugi.ops import backup
 from kintsugi.ops.heartbeats import TIMERS, ask_the_worker, beat
 
 log = logging.getLogger("kintsugi.timers")
@@ -43,16 +45,24 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             try:
-                if time.monotonic() - last_beat >= settings.HEARTBEAT_SECONDS:
-                    beat(TIMERS)
-                    ask_the_worker()
-                    last_beat = time.monotonic()
                 fired = run_due_timers()
                 requeued = outbox().requeue_due()
                 if fired or requeued:
                     log.info("timers fired=%d messages requeued=%d", fired, requeued)
             except Exception:  # keep the loop alive; the next tick retries
                 log.exception("timer pass failed")
+            if time.monotonic() - last_beat >= settings.HEARTBEAT_SECONDS:
+                last_beat = time.monotonic()
+                try:  # neither stops the timers: each is tried again at the next beat
+                    beat(TIMERS)
+                    ask_the_worker()
+                except Exception:
+                    log.exception("heartbeat failed")
+                try:
+                    if archive := backup.scheduled(timezone.now()):
+                        log.info("backup written: %s", archive)
+                except Exception:
+                    log.exception("scheduled backup failed")
             if options["once"] or stopping:
                 break
             deadline = time.monotonic() + tick
