@@ -33,6 +33,7 @@ from kintsugi.accounts.apiauth import ApiKeyAuth, BearerAuth
 from kintsugi.cases.api import router as cases_router
 from kintsugi.cases.services import ServiceError
 from kintsugi.lib.apiresponse import ApiError, error_response, field_error
+from kintsugi.lib.unavailable import api_unavailable, unavailable_database
 from kintsugi.recovery.api import router as recovery_router
 from kintsugi.remedies.api import router as remedies_router
 
@@ -243,5 +244,7 @@ def _race(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if unavailable_database(exc):  # read-only, full, unreachable: a 503 to retry, not a bug's 500
+        return api_unavailable(exc)
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, _("Something went wrong on our side; it has been logged."))

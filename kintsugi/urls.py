@@ -16,3 +16,7 @@ urlpatterns = [
     path("", include("kintsugi.recovery.urls")),
     path("", include("kintsugi.remedies.urls")),
 ]
+
+# Every uncaught exception: a database that cannot take the request answers 503, in the caller's terms
+# (kintsugi/ops/unavailable.py); anything else the ordinary 500 page.
+handler500 = "kintsugi.ops.unavailable.server_error"

@@ -93,6 +93,10 @@ class Location(models.Model):
         help_text=_('Local opening hours per weekday, e.g. {"mon": [["08:00", "17:00"]]}. A missing day is closed.'),
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=32, blank=True,
+        help_text=_("Given to customers when their complaint could not be saved, so they can call instead."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
