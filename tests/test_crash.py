@@ -177,6 +177,6 @@ print(json.dumps({{"missing": sorted(set(references) - set(found)), "twice": sor
     assert len(set(tokens)) == len(tokens)
     # And the desk takes complaints again.
     status, _headers, _content = desk.request("POST", "/api/v1/cases", json.dumps({
-        "description": "Sau sự cố: vẫn nhận khiếu nại.", "location": "hanoi"}).encode(),
+        "description": "Sau sự cố: vẫn nhận khiếu nại.", "location": "hanoi", "customer": {"name": "Lan"}}).encode(),
         {"Authorization": f"Bearer {fixtures['token']}", "Content-Type": "application/json"})
     assert status == 201
