@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -105,6 +106,7 @@ def test_a_message_due_too_long_ago_is_a_stuck_outbox(client: Client, case: Case
     assert (status, body["checks"]["outbox"]["oldest_due_s"]) == (200, pytest.approx(60, abs=10))
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when its batch is done
 @pytest.mark.usefixtures("database_queue")
 def test_with_the_database_queue_the_worker_beats_by_running_the_loops_request(client: Client) -> None:
     call_command("run_timers", "--once", stdout=StringIO())
@@ -117,6 +119,7 @@ def test_with_the_database_queue_the_worker_beats_by_running_the_loops_request(c
     assert body["checks"]["tasks"]["ready"] == 1
 
     call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    connection.close()  # as the worker left it: the next request opens its own
 
     status, body = ready(client)
     assert status == 200
