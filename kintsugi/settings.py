@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kintsugi.db.readgate.ReadGateMiddleware",
     "kintsugi.lib.proxy.ClientAddressMiddleware",  # the client's address from a trusted proxy's X-Real-IP
+    "kintsugi.ops.metrics.RequestMetricsMiddleware",  # requests and latency by view, for /metrics
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -327,6 +328,8 @@ BACKUP_DIR = Path(os.environ.get("KINTSUGI_BACKUP_DIR", str(DATA_DIR / "backups"
 BACKUP_EVERY_HOURS = float(os.environ.get("BACKUP_EVERY_HOURS", "0" if TESTING else "24"))
 BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
 BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", "4"))
+# /metrics (kintsugi.ops.metrics) answers only `Authorization: Bearer <KINTSUGI_METRICS_TOKEN>`; unset: 404.
+METRICS_TOKEN = os.environ.get("KINTSUGI_METRICS_TOKEN", "")
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "15"))
 HEALTH_HEARTBEAT_MAX_AGE_S = float(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_S", "60"))
 HEALTH_QUEUE_MAX_AGE_S = float(os.environ.get("HEALTH_QUEUE_MAX_AGE_S", "300"))

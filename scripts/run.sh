@@ -41,6 +41,10 @@ elif [ "$("$PY" manage.py shell --no-imports -c 'from kintsugi.accounts.models i
 fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
 
+# The web workers' request metrics, added up by /metrics (kintsugi/ops/metrics.py); a fresh start counts afresh.
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${KINTSUGI_DATA_DIR:-var}/metrics}"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+
 declare -A name_of=()
 start() {
     local name="$1"
