@@ -328,6 +328,8 @@ BACKUP_DIR = Path(os.environ.get("KINTSUGI_BACKUP_DIR", str(DATA_DIR / "backups"
 BACKUP_EVERY_HOURS = float(os.environ.get("BACKUP_EVERY_HOURS", "0" if TESTING else "24"))
 BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
 BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", "4"))
+# A passphrase that seals every backup (AES-256-GCM, kintsugi.ops.sealing); a sealed backup restores only with it.
+BACKUP_KEY = os.environ.get("KINTSUGI_BACKUP_KEY", "")
 # /metrics (kintsugi.ops.metrics) answers only `Authorization: Bearer <KINTSUGI_METRICS_TOKEN>`; unset: 404.
 METRICS_TOKEN = os.environ.get("KINTSUGI_METRICS_TOKEN", "")
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "15"))

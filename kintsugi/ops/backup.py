@@ -3,7 +3,7 @@
 A backup is consistent while the server keeps writing. On SQLite it is SQLite's online backup of the database
 (one read transaction: a snapshot; WAL lets writers go on); on PostgreSQL, `pg_dump -Fc` of a snapshot exported
 by a transaction that also counts the rows, so the counts are those of the dump. The archive
-(`kintsugi-backup-<UTC time>.tar`) holds:
+(`kintsugi-backup-<UTC time>.tar`, or `.tar.sealed` when KINTSUGI_BACKUP_KEY seals it: kintsugi.ops.sealing) holds:
 
 - `manifest.json`: the format, Kintsugi's version, the engine, when, the last migration of each app, the row count
   of every table of Kintsugi's apps, and the size and SHA-256 of every other file of the archive;
@@ -37,6 +37,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+
+from kintsugi.ops.sealing import SealError, is_sealed, open_sealed, seal
 
 FORMAT = 1
 OUR_APPS = ("accounts", "cases", "comms", "intake", "recovery", "remedies", "ops")
@@ -165,13 +167,17 @@ def backup(to: Path, *, at: datetime | None = None) -> Path:
             "created_at": at.isoformat(), "migrations": _last_migrations(), "row_counts": counts, "files": files,
         }
         (work_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
-        archive = to / f"kintsugi-backup-{at:%Y%m%d-%H%M%S}.tar"
-        partial = work_dir / archive.name
+        key = settings.BACKUP_KEY
+        archive = to / f"kintsugi-backup-{at:%Y%m%d-%H%M%S}.tar{'.sealed' if key else ''}"
+        partial = work_dir / "archive.tar"
         with tarfile.open(partial, "w") as tar:
             tar.add(work_dir / "manifest.json", arcname="manifest.json")
             tar.add(database, arcname=database.name)
             for path in media_files:
                 tar.add(path, arcname="media/" + path.relative_to(media).as_posix())
+        if key:
+            seal(partial, work_dir / archive.name, key)
+            partial = work_dir / archive.name
         os.replace(partial, archive)  # whole or not at all
     return archive
 
@@ -183,9 +189,20 @@ def opened(archive: Path) -> Iterator[tuple[Manifest, Path]]:
         raise BackupError(f"No backup at {archive}.")
     with tempfile.TemporaryDirectory(prefix="kintsugi-restore-") as work:
         work_dir = Path(work)
+        plain = archive
+        if is_sealed(archive):
+            if not settings.BACKUP_KEY:
+                raise BackupError(f"{archive} is sealed: set KINTSUGI_BACKUP_KEY to the key it was made with.")
+            plain = work_dir / ".archive.tar"
+            try:
+                open_sealed(archive, plain, settings.BACKUP_KEY)
+            except SealError as exc:
+                raise BackupError(str(exc)) from None
         try:
-            with tarfile.open(archive, "r") as tar:
+            with tarfile.open(plain, "r") as tar:
                 tar.extractall(work_dir, filter="data")
+            if plain != archive:
+                plain.unlink()  # the opened copy: the unpacked files are what the restore needs
         except (tarfile.TarError, OSError) as exc:
             raise BackupError(f"{archive} is not a readable backup: {exc}.") from None
         try:
@@ -265,7 +282,7 @@ def row_counts() -> dict[str, int]:
 def prune(directory: Path, *, daily: int, weekly: int) -> list[Path]:
     """Delete the archives beyond the newest `daily` days' and the newest `weekly` weeks' (the newest of each day
     and each ISO week is kept); the deleted ones."""
-    archives = sorted(directory.glob("kintsugi-backup-*.tar"), reverse=True)
+    archives = sorted(directory.glob("kintsugi-backup-*.tar*"), reverse=True)
     keep: set[Path] = set()
     days: set[str] = set()
     weeks: set[tuple[int, int]] = set()
@@ -286,7 +303,7 @@ def prune(directory: Path, *, daily: int, weekly: int) -> list[Path]:
 
 def due(directory: Path, now: datetime, every: timedelta) -> bool:
     """Whether the newest archive in `directory` is older than `every` (or there is none)."""
-    archives = sorted(directory.glob("kintsugi-backup-*.tar"))
+    archives = sorted(directory.glob("kintsugi-backup-*.tar*"))
     if not archives:
         return True
     return now - _stamp(archives[-1]) >= every
@@ -294,7 +311,8 @@ def due(directory: Path, now: datetime, every: timedelta) -> bool:
 
 def _stamp(archive: Path) -> datetime:
     """When an archive was made, from its name (UTC)."""
-    return datetime.strptime(archive.stem.removeprefix("kintsugi-backup-") + "+0000", "%Y%m%d-%H%M%S%z")
+    stamp = archive.name.removeprefix("kintsugi-backup-").split(".")[0]
+    return datetime.strptime(stamp + "+0000", "%Y%m%d-%H%M%S%z")
 
 
 def scheduled(now: datetime) -> Path | None:

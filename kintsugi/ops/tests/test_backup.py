@@ -232,3 +232,22 @@ def test_a_backup_made_by_version_0_1_0_still_restores(tmp_path: Path) -> None:
                     "from kintsugi.accounts.models import User; "
                     "print(User.objects.get(username='hoa').check_password('sen-hong-backup-2026'))")
     assert signed.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_a_sealed_backup_restores_only_with_its_key(tmp_path: Path) -> None:
+    key = "khoá-sao-lưu-của-sen-hồng-2026"
+    source = {**environment(tmp_path / "a"), "KINTSUGI_BACKUP_KEY": key}
+    a_running_desk(source, tmp_path)
+    archive = Path(manage(source, "backup", "--to", str(tmp_path / "backups")).stdout.strip())
+    assert archive.name.endswith(".tar.sealed")
+    assert b"accounts_organisation" not in archive.read_bytes()  # nothing readable without the key
+    without = manage(environment(tmp_path / "b"), "restore", str(archive))
+    assert without.returncode == 1
+    assert "is sealed: set KINTSUGI_BACKUP_KEY" in without.stderr
+    wrong = manage({**environment(tmp_path / "b"), "KINTSUGI_BACKUP_KEY": key + "x"}, "restore", str(archive))
+    assert wrong.returncode == 1
+    assert "KINTSUGI_BACKUP_KEY does not open this backup" in wrong.stderr
+    target = {**environment(tmp_path / "b"), "KINTSUGI_BACKUP_KEY": key}
+    restored = manage(target, "restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert counts(target) == counts(source)
