@@ -4,8 +4,6 @@ migrations are applied, the timer loop and the worker beat, and neither the outb
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -25,16 +23,6 @@ from kintsugi.ops.heartbeats import TIMERS, WORKER, beat, worker_heartbeat
 from kintsugi.ops.models import Heartbeat
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolate_the_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # As in test_run_timers: the loop's signal handlers and its closing of stale connections stay in the loop.
-    monkeypatch.setattr("kintsugi.ops.management.commands.run_timers.close_old_connections", lambda: None)
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 @pytest.fixture
