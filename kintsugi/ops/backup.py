@@ -18,11 +18,13 @@ forward.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.apps import apps
 from django.conf import settings
@@ -67,6 +69,19 @@ def kintsugi_version() -> str:
 def _tables() -> list[str]:
     return sorted(model._meta.db_table for label in OUR_APPS for model in apps.get_app_config(label).get_models()
                   if not model._meta.proxy and model._meta.managed)
+
+
+class _Hashing:
+    """A file read through, its SHA-256 taken on the way."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.digest.update(data)
+        return data
 
 
 def _sha256(path: Path) -> str:
@@ -156,25 +171,28 @@ def backup(to: Path, *, at: datetime | None = None) -> Path:
             counts = _postgresql_snapshot(database)
         else:
             raise BackupError(f"Backups of {engine} databases are not supported.")
-        files = {database.name: {"size": database.stat().st_size, "sha256": _sha256(database)}}
         media = Path(settings.MEDIA_ROOT)
         media_files = sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []
-        for path in media_files:
-            name = "media/" + path.relative_to(media).as_posix()
-            files[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
-        manifest = {
-            "format": FORMAT, "kintsugi_version": kintsugi_version(), "engine": engine,
-            "created_at": at.isoformat(), "migrations": _last_migrations(), "row_counts": counts, "files": files,
-        }
-        (work_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
+        members = [(database, database.name)] + [(p, "media/" + p.relative_to(media).as_posix()) for p in media_files]
         key = settings.BACKUP_KEY
         archive = to / f"kintsugi-backup-{at:%Y%m%d-%H%M%S}.tar{'.sealed' if key else ''}"
         partial = work_dir / "archive.tar"
+        files: dict[str, dict[str, Any]] = {}
         with tarfile.open(partial, "w") as tar:
-            tar.add(work_dir / "manifest.json", arcname="manifest.json")
-            tar.add(database, arcname=database.name)
-            for path in media_files:
-                tar.add(path, arcname="media/" + path.relative_to(media).as_posix())
+            # Each file read once: hashed as it is copied in. The manifest, which lists the hashes, goes last.
+            for path, name in members:
+                with path.open("rb") as f:
+                    reader = _Hashing(f)
+                    tar.addfile(tar.gettarinfo(str(path), arcname=name), fileobj=reader)
+                files[name] = {"size": path.stat().st_size, "sha256": reader.digest.hexdigest()}
+            manifest = json.dumps({
+                "format": FORMAT, "kintsugi_version": kintsugi_version(), "engine": engine,
+                "created_at": at.isoformat(), "migrations": _last_migrations(), "row_counts": counts,
+                "files": files,
+            }, indent=1, ensure_ascii=False).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size, info.mtime = len(manifest), int(at.timestamp())
+            tar.addfile(info, io.BytesIO(manifest))
         if key:
             seal(partial, work_dir / archive.name, key)
             partial = work_dir / archive.name
@@ -316,12 +334,17 @@ def _stamp(archive: Path) -> datetime:
 
 
 def scheduled(now: datetime) -> Path | None:
-    """The timer loop's backup: one when the newest is BACKUP_EVERY_HOURS old, then the old ones pruned."""
+    """The timer loop's backup: when the newest is BACKUP_EVERY_HOURS old, `manage.py backup` in a child process
+    (at the lower priority that command takes, and a failure there never stops the timers), then the old ones
+    pruned."""
     if settings.BACKUP_EVERY_HOURS <= 0:
         return None
     directory = Path(settings.BACKUP_DIR)
     if not due(directory, now, timedelta(hours=settings.BACKUP_EVERY_HOURS)):
         return None
-    archive = backup(directory, at=now)
+    done = subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "backup", "--to",
+                           str(directory)], capture_output=True, text=True, timeout=6 * 3600)
+    if done.returncode != 0:
+        raise BackupError(f"the scheduled backup failed: {done.stderr.strip()[-2000:]}")
     prune(directory, daily=settings.BACKUP_KEEP_DAILY, weekly=settings.BACKUP_KEEP_WEEKLY)
-    return archive
+    return Path(done.stdout.strip())
