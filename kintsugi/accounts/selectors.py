@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-import threading
-import time
 from typing import Any
 
 from django.db.models import Model
 
 from kintsugi.accounts.models import PUBLIC_CODE_ALPHABET, Location, Organisation, Touchpoint
+from kintsugi.lib.kept import Kept
 
 
 def normalise_public_code(code: str) -> str:
@@ -22,15 +21,12 @@ def normalise_public_code(code: str) -> str:
 # TOUCHPOINT_CACHE_SECONDS and hands out fresh objects built from it; a touchpoint switched off meanwhile still
 # shows its form here for as long, and submitting it is refused (intake.services checks in its transaction).
 TOUCHPOINT_CACHE_SECONDS = 10.0
-MAX_TOUCHPOINTS = 10_000
 _Row = tuple[str, tuple[Any, ...]]  # the database alias the row came from, its concrete fields' values
-_touchpoints: dict[str, tuple[float, _Row, _Row, _Row]] = {}
-_lock = threading.Lock()
+_touchpoints: Kept[str, tuple[_Row, _Row, _Row]] = Kept()
 
 
 def clear_caches() -> None:
-    with _lock:
-        _touchpoints.clear()
+    _touchpoints.clear()
 
 
 def _row(obj: Model) -> _Row:
@@ -50,23 +46,17 @@ def touchpoint_by_public_code(code: str) -> Touchpoint | None:
     code = normalise_public_code(code)
     if not code or len(code) > 16 or not set(code) <= set(PUBLIC_CODE_ALPHABET):
         return None  # cannot exist: spare the database the query
-    now = time.monotonic()
-    kept = _touchpoints.get(code)
-    if kept is None or now - kept[0] > TOUCHPOINT_CACHE_SECONDS:
-        touchpoint = (
-            Touchpoint.objects.select_related("location", "organisation")
-            .filter(public_code=code, is_active=True).first()
-        )
-        if touchpoint is None:
-            with _lock:
-                _touchpoints.pop(code, None)
-            return None
-        kept = (now, _row(touchpoint), _row(touchpoint.location), _row(touchpoint.organisation))
-        with _lock:
-            if len(_touchpoints) >= MAX_TOUCHPOINTS:
-                _touchpoints.clear()
-            _touchpoints[code] = kept
-    return joined_touchpoint(_built(Touchpoint, kept[1]), _built(Location, kept[2]), _built(Organisation, kept[3]))
+
+    def read() -> tuple[_Row, _Row, _Row] | None:
+        found = Touchpoint.objects.select_related("location", "organisation").filter(
+            public_code=code, is_active=True
+        ).first()
+        return None if found is None else (_row(found), _row(found.location), _row(found.organisation))
+
+    kept = _touchpoints.get(code, TOUCHPOINT_CACHE_SECONDS, read)
+    if kept is None:
+        return None
+    return joined_touchpoint(_built(Touchpoint, kept[0]), _built(Location, kept[1]), _built(Organisation, kept[2]))
 
 
 def joined_touchpoint(touchpoint: Touchpoint, location: Location, organisation: Organisation) -> Touchpoint:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,10 +35,11 @@ from kintsugi.cases.sla import Clock, WorkingCalendar, remaining_seconds, workin
 from kintsugi.cases.workload import at_risk_q, breached_q, workload_filtered
 from kintsugi.cases.workload import clear_cache as workload_cache_clear
 from kintsugi.lib.cursor import decode_cursor, encode_cursor
+from kintsugi.lib.kept import Kept
 
 _cache_lock = threading.Lock()
 _calendars: dict[int, tuple[datetime, WorkingCalendar]] = {}
-_policies: dict[int, tuple[float, list[SlaPolicy]]] = {}
+_policies: Kept[int, list[SlaPolicy]] = Kept()
 POLICY_CACHE_SECONDS = 30.0
 
 
@@ -59,15 +59,10 @@ def calendar_for(location: Location) -> WorkingCalendar:
 
 def sla_policy_for(organisation_id: int, severity: int, channel: str) -> SlaPolicy | None:
     """The most specific policy for this severity and channel: both match > severity > channel > default."""
-    now = time.monotonic()
-    cached = _policies.get(organisation_id)
-    if cached is None or now - cached[0] > POLICY_CACHE_SECONDS:
-        # Oldest first, so of two equally specific policies the same one wins on every database.
-        policies = list(SlaPolicy.objects.filter(organisation_id=organisation_id).order_by("pk"))
-        with _cache_lock:
-            _policies[organisation_id] = (now, policies)
-    else:
-        policies = cached[1]
+    # Oldest first, so of two equally specific policies the same one wins on every database.
+    policies = _policies.get(organisation_id, POLICY_CACHE_SECONDS, lambda: list(
+        SlaPolicy.objects.filter(organisation_id=organisation_id).order_by("pk")
+    )) or []
     best: tuple[int, SlaPolicy] | None = None
     for policy in policies:
         if policy.severity is not None and policy.severity != severity:
@@ -83,7 +78,7 @@ def sla_policy_for(organisation_id: int, severity: int, channel: str) -> SlaPoli
 def clear_caches() -> None:
     with _cache_lock:
         _calendars.clear()
-        _policies.clear()
+    _policies.clear()
     workload_cache_clear()
     inbox_choices_cache_clear()
 

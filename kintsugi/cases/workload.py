@@ -3,8 +3,6 @@ the inbox filters its numbers link to (by assignee, first responses due today)."
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,12 +15,12 @@ from kintsugi.accounts.access import location_scope
 from kintsugi.accounts.models import Role, User
 from kintsugi.cases import access as case_access
 from kintsugi.cases.models import Case
+from kintsugi.lib.kept import Kept
 
 # The bulk bar's list of people, per organisation and location scope, kept this long per process: it is on every
 # inbox page, and a stale entry costs nothing (assign checks the person against each case).
 ASSIGNEES_CACHE_SECONDS = 30.0
-_assignees_lock = threading.Lock()
-_assignees: dict[tuple[int | None, frozenset[int] | None], tuple[float, list[tuple[int, str]]]] = {}
+_assignees: Kept[tuple[int | None, frozenset[int] | None], list[tuple[int, str]]] = Kept()
 
 # The inbox's `assignee` filter value for cases nobody holds.
 NOBODY = "none"
@@ -98,24 +96,19 @@ def staff_in_scope(user: User) -> QuerySet[User]:
 def assignable_names(user: User) -> list[tuple[int, str]]:
     """(id, name) of the staff in `user`'s scope, by first name: whom a supervisor's bulk bar offers to assign to.
     Cached per process for ASSIGNEES_CACHE_SECONDS."""
-    key = (user.organisation_id, location_scope(user))
-    now = time.monotonic()
-    cached = _assignees.get(key)
-    if cached is not None and now - cached[0] <= ASSIGNEES_CACHE_SECONDS:
-        return cached[1]
-    rows = staff_in_scope(user).order_by("first_name", "username").values_list(
-        "pk", "first_name", "last_name", "username"
-    )
-    # As User.display_name (get_full_name or the username).
-    names = [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
-    with _assignees_lock:
-        _assignees[key] = (now, names)
-    return names
+
+    def read() -> list[tuple[int, str]]:
+        rows = staff_in_scope(user).order_by("first_name", "username").values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+        # As User.display_name (get_full_name or the username).
+        return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+    return _assignees.get((user.organisation_id, location_scope(user)), ASSIGNEES_CACHE_SECONDS, read) or []
 
 
 def clear_cache() -> None:
-    with _assignees_lock:
-        _assignees.clear()
+    _assignees.clear()
 
 
 def workload(user: User, *, now: datetime | None = None) -> tuple[AgentLoad | None, list[AgentLoad]]:

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -23,6 +22,7 @@ from kintsugi.comms.models import DeliveryStatus, Direction, Message
 from kintsugi.comms.notifications import mark_notifications_read, notify, notify_many
 from kintsugi.comms.tasks import send_message, send_messages
 from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, fill
+from kintsugi.lib.taskqueue import queue_is_the_database
 from kintsugi.lib.timeutil import due_phrase
 
 __all__ = [
@@ -104,16 +104,12 @@ def sends_held() -> Iterator[list[int]]:
         _held.reset(token)
 
 
-def _queue_is_the_database() -> bool:
-    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db.")
-
-
 def _enqueue_on_commit(message_ids: list[int]) -> None:
     """Have the worker send these messages once the transaction that wrote them commits (one task for several:
     the acknowledgements of a burst of form submissions). With the database queue (production) the task row is
     written in that same transaction, so it becomes visible exactly at commit and rolls back with it; other
     backends (the tests' immediate one) are called after commit."""
-    if _queue_is_the_database() and transaction.get_connection().in_atomic_block:
+    if queue_is_the_database() and transaction.get_connection().in_atomic_block:
         _enqueue(message_ids)
     else:
         transaction.on_commit(partial(_enqueue, message_ids))

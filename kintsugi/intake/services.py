@@ -174,22 +174,24 @@ def _case_request(complaint: PublicComplaint, at: datetime) -> cases.CaseRequest
     )
 
 
-def _as_touchpoints_are_now(complaints: Sequence[PublicComplaint]) -> list[PublicComplaint]:
+def _as_touchpoints_are_now(complaints: Sequence[PublicComplaint]) -> list[PublicComplaint | None]:
     """The complaints with their touchpoints as the database has them now (a web process keeps the touchpoints it
     found for a few seconds: accounts.selectors): one read for the batch, and the touchpoint read again, with its
-    place, for a complaint whose touchpoint has moved since. A touchpoint switched off or removed since is
-    given without a primary key."""
+    place, for a complaint whose touchpoint has moved since; None for one whose touchpoint was switched off or
+    removed since."""
     now = dict(Touchpoint.objects.filter(
         pk__in={c.touchpoint.pk for c in complaints}, is_active=True
     ).values_list("pk", "location_id"))
-    current: list[PublicComplaint] = []
+    current: list[PublicComplaint | None] = []
     for complaint in complaints:
         touchpoint = complaint.touchpoint
         if touchpoint.pk not in now:
-            touchpoint = Touchpoint(organisation_id=touchpoint.organisation_id, location_id=touchpoint.location_id)
+            current.append(None)
         elif now[touchpoint.pk] != touchpoint.location_id:
-            touchpoint = Touchpoint.objects.select_related("location", "organisation").get(pk=touchpoint.pk)
-        current.append(complaint if touchpoint is complaint.touchpoint else replace(complaint, touchpoint=touchpoint))
+            moved = Touchpoint.objects.select_related("location", "organisation").get(pk=touchpoint.pk)
+            current.append(replace(complaint, touchpoint=moved))
+        else:
+            current.append(complaint)
     return current
 
 
@@ -207,22 +209,19 @@ def submit_public_complaints(
     stored = [_put_file(c.touchpoint.organisation_id, c.photo, at) if c.photo else None for c in complaints]
     try:
         with transaction.atomic():
-            complaints = _as_touchpoints_are_now(complaints)
-            switched_off = [c.touchpoint.pk is None for c in complaints]
-            requests = [None if off else _case_request(c, at) for c, off in zip(complaints, switched_off, strict=True)]
+            current = _as_touchpoints_are_now(complaints)
+            requests = {i: _case_request(c, at) for i, c in enumerate(current) if c is not None}
             per_ip, per_touchpoint = form_limits()
-            refusals: list[limits.RateLimited | TouchpointSwitchedOff | None] = [None] * len(complaints)
-            open_ones = [index for index, off in enumerate(switched_off) if not off]
-            for index, limited in zip(open_ones, limits.hit_many([
+            refusals: list[limits.RateLimited | TouchpointSwitchedOff | None] = [
+                None if c is not None else TouchpointSwitchedOff() for c in current
+            ]
+            for index, limited in zip(requests, limits.hit_many([
                 ([(limits.client_key(c.client_ip), per_ip), (f"touchpoint:{c.touchpoint.pk}", per_touchpoint)], at)
-                for c in (complaints[i] for i in open_ones)
+                for c in (complaints[i] for i in requests)
             ]), strict=True):
                 refusals[index] = limited
-            for index, off in enumerate(switched_off):
-                if off:
-                    refusals[index] = TouchpointSwitchedOff()
             accepted = [index for index, refused in enumerate(refusals) if refused is None]
-            opened = dict(zip(accepted, cases.open_cases([requests[i] for i in accepted]), strict=True))  # type: ignore[misc]
+            opened = dict(zip(accepted, cases.open_cases([requests[i] for i in accepted]), strict=True))
             tokens = {index: secrets.token_urlsafe(TOKEN_BYTES) for index in accepted}
             CaseAccessLink.objects.bulk_create([
                 CaseAccessLink(case=opened[i], token_hash=hash_token(tokens[i]), created_at=at) for i in accepted

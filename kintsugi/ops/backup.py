@@ -124,7 +124,7 @@ def _sqlite_snapshot(target: Path) -> dict[str, int]:
         destination.close()
     copy = sqlite3.connect(str(target))
     try:
-        return {table: copy.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in _tables()}
+        return _row_counts(copy.cursor())
     finally:
         copy.close()
 
@@ -141,10 +141,7 @@ def _postgresql_snapshot(target: Path) -> dict[str, int]:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            counts = {}
-            for table in _tables():
-                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
-                counts[table] = cursor.fetchone()[0]
+            counts = _row_counts(cursor)
             done = subprocess.run(
                 ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file", str(target)],
                 env=_pg_env(), capture_output=True, text=True, timeout=3600,
@@ -289,11 +286,18 @@ def restore(archive: Path, *, force: bool = False) -> Manifest:
 
 
 def row_counts() -> dict[str, int]:
+    """The row count of every table of Kintsugi's apps, in the database as it is now."""
     with connection.cursor() as cursor:
-        counts = {}
-        for table in _tables():
-            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
-            counts[table] = cursor.fetchone()[0]
+        return _row_counts(cursor)
+
+
+def _row_counts(cursor: Any) -> dict[str, int]:
+    """The row count of every table of Kintsugi's apps, through `cursor` (Django's, SQLite's or psycopg's: the
+    manifest counts a snapshot through the driver's own)."""
+    counts = {}
+    for table in _tables():
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        counts[table] = int(cursor.fetchone()[0])
     return counts
 
 

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kintsugi.comms.models import DeliveryStatus, Message
-from kintsugi.ops.heartbeats import TIMERS, WORKER, beat, last_beats, queue_is_the_database
+from kintsugi.lib.taskqueue import queue_is_the_database
+from kintsugi.ops.heartbeats import TIMERS, WORKER, beat, last_beats
 
 log = logging.getLogger("kintsugi.health")
 

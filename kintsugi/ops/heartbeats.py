@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from kintsugi.lib.taskqueue import queue_is_the_database
 from kintsugi.ops.models import Heartbeat
 
 TIMERS = "timers"
@@ -37,10 +37,6 @@ def last_beats() -> dict[str, datetime]:
 def worker_heartbeat() -> None:
     """Run by the task worker: it is alive and takes tasks from the queue."""
     beat(WORKER)
-
-
-def queue_is_the_database() -> bool:
-    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db.")
 
 
 def ask_the_worker() -> None:

@@ -29,7 +29,7 @@ from prometheus_client.registry import Collector
 
 from kintsugi.cases.models import Case
 from kintsugi.comms.models import DeliveryStatus, Message
-from kintsugi.ops.heartbeats import queue_is_the_database
+from kintsugi.lib.taskqueue import queue_is_the_database
 
 __all__ = ["DatabaseCollector", "RequestMetricsMiddleware", "metrics"]
 
