@@ -45,7 +45,7 @@ class Desk:
             "KINTSUGI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "kintsugi.settings", "DEBUG": "0",
             "LOG_LEVEL": "WARNING", "PORT": str(self.port), "API_RATE_LIMIT_PER_MINUTE": "1000000000",
             "PUBLIC_FORM_LIMIT_PER_IP": "1000000000/600", "PUBLIC_FORM_LIMIT_PER_TOUCHPOINT": "1000000000/600",
-            "BACKUP_EVERY_HOURS": "0", "KINTSUGI_DEMO": "0",
+            "BACKUP_EVERY_HOURS": "0", "KINTSUGI_DEMO": "0", "STATIC_ROOT": str(data_dir / "static"),
         })
         self.processes: list[subprocess.Popen[bytes]] = []
 
@@ -55,6 +55,8 @@ class Desk:
         return done.stdout
 
     def start(self) -> None:
+        if not (Path(self.env["STATIC_ROOT"]) / "staticfiles.json").exists():
+            self.run("manage.py", "collectstatic", "--noinput", "--verbosity", "0")  # as scripts/run.sh does
         for command in (
             [GRANIAN, "--interface", "wsgi", "kintsugi.wsgi:application", "--host", "127.0.0.1", "--port",
              str(self.port), "--workers", "2", "--blocking-threads", "8"],
