@@ -56,6 +56,10 @@ def production_problems(environ: dict[str, str] | os._Environ[str]) -> list[str]
         problems.append("SITE_URL must be the site's https:// address (e.g. https://desk.example.com).")
     if env_bool("DEBUG", False):
         problems.append("DEBUG must be off in production: unset it.")
+    if not environ.get("KINTSUGI_CREDENTIALS_KEYS", "").strip():
+        problems.append("KINTSUGI_CREDENTIALS_KEYS must hold the key that seals mailbox and channel credentials, "
+                        "e.g. python -c \"from cryptography.fernet import Fernet; "
+                        "print(Fernet.generate_key().decode())\" (docs/deploy.md).")
     return problems
 
 
@@ -335,6 +339,20 @@ METRICS_TOKEN = os.environ.get("KINTSUGI_METRICS_TOKEN", "")
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "15"))
 HEALTH_HEARTBEAT_MAX_AGE_S = float(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_S", "60"))
 HEALTH_QUEUE_MAX_AGE_S = float(os.environ.get("HEALTH_QUEUE_MAX_AGE_S", "300"))
+# Channel credentials (mailbox passwords, access tokens) are sealed under the first of these Fernet keys and
+# unsealed under any (kintsugi.lib.secrets); unset outside production: a key derived from SECRET_KEY.
+CREDENTIALS_KEYS = [k.strip() for k in os.environ.get("KINTSUGI_CREDENTIALS_KEYS", "").split(",") if k.strip()]
+# The inbound pipeline (kintsugi/intake/inbound): payloads turned into cases in batches of INBOUND_BATCH, each
+# batch one transaction; a stored payload still pending INBOUND_GRACE_S after it arrived (its task lost to a
+# crash) is handed out again by the timer loop. Attachments above INBOUND_MAX_ATTACHMENT_BYTES are kept in the
+# original only.
+INBOUND_BATCH = int(os.environ.get("INBOUND_BATCH", "50"))
+INBOUND_GRACE_S = float(os.environ.get("INBOUND_GRACE_S", "120"))
+INBOUND_MAX_ATTACHMENT_BYTES = int(os.environ.get("INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+# Mailboxes (manage.py run_mailboxes): a server without IMAP IDLE is asked every MAIL_POLL_SECONDS; with IDLE the
+# connection is renewed every MAIL_IDLE_SECONDS (RFC 2177 asks for less than 29 minutes).
+MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "30"))
+MAIL_IDLE_SECONDS = float(os.environ.get("MAIL_IDLE_SECONDS", "600"))
 # A follow-up the customer has not answered this many days after it was sent expires: no longer waiting.
 FOLLOW_UP_EXPIRY_DAYS = int(os.environ.get("KINTSUGI_FOLLOW_UP_EXPIRY_DAYS", "14"))
 

@@ -91,8 +91,10 @@ class Outbox(Protocol):
         """Queue a message to the customer on the case's channel, sent after commit; returns the message (the
         core records its `pk` and `channel` on the timeline)."""
 
-    def receive(self, case: Case, body: str, *, channel: str, at: datetime) -> Any:
-        """Record a message from the customer; returns it (with its `pk` and `channel`)."""
+    def receive(self, case: Case, body: str, *, channel: str, at: datetime,
+                details: Mapping[str, Any] | None = None) -> Any:
+        """Record a message from the customer; returns it (with its `pk` and `channel`). `details`: what the
+        inbound pipeline knows of it (external_id, thread, connection_id, subject)."""
 
     def requeue_due(self) -> int:
         """Hand the messages whose retry time has come back to the worker (the timer loop); how many."""

@@ -238,6 +238,12 @@ class Case(models.Model):
     # When the earliest open required playbook step falls due (None: no open required step); kept by
     # kintsugi.recovery so the inbox can flag overdue steps without reading the playbook.
     playbook_due_at = models.DateTimeField(null=True, blank=True)
+    # The closed case this one carries on from: the customer wrote again about a closed case (the inbound
+    # pipeline, kintsugi/intake/inbound), and a closed case stays closed.
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by",
+        verbose_name=_("carries on from"),
+    )
 
     class Meta:
         verbose_name = _("case")

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kintsugi.cases.models import CaseEvent, EventKind
+from kintsugi.cases.models import EventKind
+from kintsugi.cases.services import record_event
 from kintsugi.comms.models import DeliveryStatus, Direction, Message
 from kintsugi.comms.notifications import notify
 from kintsugi.comms.transports import SendError, get_transport
@@ -50,25 +51,27 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
 @transaction.atomic
 def _record_failure(message: Message, exc: SendError, now: datetime) -> str:
     if exc.permanent or message.attempts >= MAX_ATTEMPTS:
-        Message.objects.filter(pk=message.pk).update(
-            status=DeliveryStatus.FAILED, error=exc.reason[:1000], next_attempt_at=None
-        )
-        case = message.case
-        CaseEvent.objects.create(
-            case=case,
-            organisation_id=case.organisation_id,
-            kind=EventKind.MESSAGE_STATUS,
-            body=exc.reason[:1000],
-            data={"message_id": message.pk, "status": DeliveryStatus.FAILED, "channel": message.channel},
-            created_at=now,
-        )
-        recipients: list[Any] = [message.author_id] if message.author_id else []
-        if case.assignee_id and case.assignee_id not in recipients:
-            recipients.append(case.assignee_id)
-        notify(recipients, "delivery_failed", case, at=now, data={"reason": exc.reason[:200]})
+        mark_failed(message, exc.reason, now)
         return "failed"
-    delay = timedelta(seconds=30 * 2 ** (message.attempts - 1))
+    delay = timedelta(seconds=30 * 2 ** (message.attempts - 1))  # 30 s, 1, 2, 4, 8 minutes
     Message.objects.filter(pk=message.pk).update(
         status=DeliveryStatus.QUEUED, error=exc.reason[:1000], next_attempt_at=now + delay
     )
     return "retry"
+
+
+@transaction.atomic
+def mark_failed(message: Message, reason: str, now: datetime, *, bounced: bool = False) -> None:
+    """The message did not reach the customer: failed for good (the transport gave up, or the customer's mail
+    server sent a delivery failure report back, `bounced`), on its case's timeline, its author and the
+    case's assignee told."""
+    Message.objects.filter(pk=message.pk).update(status=DeliveryStatus.FAILED, error=reason[:1000],
+                                                 next_attempt_at=None)
+    case = message.case
+    record_event(case, EventKind.MESSAGE_STATUS, by=None, at=now, body=reason[:1000],
+                 data={"message_id": message.pk, "status": DeliveryStatus.FAILED, "channel": message.channel,
+                       **({"bounced": True} if bounced else {})})
+    recipients: list[Any] = [message.author_id] if message.author_id else []
+    if case.assignee_id and case.assignee_id not in recipients:
+        recipients.append(case.assignee_id)
+    notify(recipients, "delivery_failed", case, at=now, data={"reason": reason[:200]})

@@ -3,7 +3,7 @@ and from the customer, retries and delivery states, each handed to this app's se
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,8 +36,9 @@ class CommsOutbox:
     def send(self, case: Case, body: str, *, by: User | None, at: datetime) -> Message:
         return queue_outbound(case, body, by=by, at=at)
 
-    def receive(self, case: Case, body: str, *, channel: str, at: datetime) -> Message:
-        return record_inbound(case, body, channel=channel, at=at)
+    def receive(self, case: Case, body: str, *, channel: str, at: datetime,
+                details: Mapping[str, Any] | None = None) -> Message:
+        return record_inbound(case, body, channel=channel, at=at, **(details or {}))
 
     def requeue_due(self) -> int:
         return requeue_due_messages()

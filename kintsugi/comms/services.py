@@ -125,17 +125,26 @@ def _enqueue(message_ids: list[int]) -> None:
         send_messages.enqueue(message_ids)
 
 
-def record_inbound(case: Case, body: str, *, channel: str, at: datetime | None = None) -> Message:
+def record_inbound(
+    case: Case, body: str, *, channel: str, at: datetime | None = None, external_id: str = "", thread: str = "",
+    connection_id: int | None = None, subject: str = "",
+) -> Message:
+    """A message from the customer, kept with what threads the next one to it: the provider's id of it (an
+    email's Message-ID), its conversation and the connection it came through."""
     at = at or timezone.now()
     return Message.objects.create(
         organisation_id=case.organisation_id,
         case=case,
         direction=Direction.INBOUND,
         channel=channel,
+        subject=subject[:200],
         body=body,
         language=case.language,
         status=DeliveryStatus.RECEIVED,
         created_at=at,
+        external_id=external_id[:200],
+        thread=thread[:200],
+        connection_id=connection_id,
     )
 
 

@@ -6,3 +6,8 @@ class IntakeConfig(AppConfig):
     name = "kintsugi.intake"
     label = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from kintsugi.intake import registrations
+
+        registrations.register()

@@ -3,6 +3,7 @@ messages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -82,17 +83,22 @@ def reply(case: Case, body: str, *, by: User, at: datetime | None = None) -> Any
 
 
 @transaction.atomic
-def receive_message(case: Case, body: str, *, at: datetime | None = None, channel: str | None = None) -> Any:
-    """A message from the customer joins the case; a case awaiting them starts moving (and its clock) again."""
+def receive_message(
+    case: Case, body: str, *, at: datetime | None = None, channel: str | None = None,
+    details: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
+) -> Any:
+    """A message from the customer joins the case; a case awaiting them starts moving (and its clock) again.
+    `details` go with the message to the outbox (what threads the next one: external_id, thread, connection_id,
+    subject); `data` onto the timeline event (the inbound pipeline: the payload it came in)."""
     at = now(at)
     body = body.strip()
     if not body:
         raise InvalidInput(_("The message is empty."))
     if len(body) > MAX_MESSAGE:
         raise InvalidInput(_("The message is too long (at most %(max)d characters).") % {"max": MAX_MESSAGE})
-    message = outbox().receive(case, body, channel=channel or case.channel, at=at)
+    message = outbox().receive(case, body, channel=channel or case.channel, at=at, details=details)
     record(case, EventKind.MESSAGE_IN, by=None, at=at, body=body, visible=True,
-           data={"message_id": message.pk, "channel": message.channel})
+           data={**(data or {}), "message_id": message.pk, "channel": message.channel})
     if case.status == Status.AWAITING_CUSTOMER:
         set_status(case, Status.IN_PROGRESS, by=None, at=at, reason="customer_replied")
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -63,6 +64,8 @@ class CaseRequest:
     at: datetime | None = None
     booking_reference: str = ""
     occurred_at: datetime | None = None
+    follows: Case | None = None  # the closed case the customer wrote to again
+    data: dict[str, Any] | None = None  # more for the created event (the inbound pipeline: the payload it came in)
 
 
 @dataclass(slots=True)
@@ -112,6 +115,8 @@ def _validate(request: CaseRequest, at: datetime) -> tuple[str, Location]:
     location = _location(request)
     if by is not None and not access.can_see_location(by, location.pk):
         raise NotAllowed(_("You cannot open cases for this location."))
+    if request.follows is not None and request.follows.organisation_id != organisation.pk:
+        raise InvalidInput(_("Unknown case."))
     if request.category is not None and request.category.organisation_id != organisation.pk:
         raise InvalidInput(_("Unknown category."))
     if request.customer is not None and request.customer.organisation_id != organisation.pk:
@@ -156,6 +161,7 @@ def _prepare(request: CaseRequest, at: datetime) -> _Prepared:
         created_by=request.by,
         created_at=at,
         updated_at=at,
+        follows=request.follows,
     )
     # Staff logging a phone or walk-in complaint are answering the customer as they write it down.
     if request.by is not None and request.channel in {Channel.PHONE, Channel.IN_PERSON}:
@@ -279,8 +285,10 @@ def open_cases(requests: Sequence[CaseRequest]) -> list[Case]:
         record_many([
             *(Entry(case, EventKind.CREATED, case.created_by, case.created_at, case.description, visible=True,
                     data={"channel": case.channel, "severity": case.severity,
-                          "repeat_failure": case.is_repeat_failure})
-              for case in cases),
+                          "repeat_failure": case.is_repeat_failure,
+                          **({"follows": case.follows.reference} if case.follows else {}),
+                          **(p.request.data or {})})
+              for case, p in zip(cases, batch, strict=True)),
             *escalations,
         ])
         tell_supervisors(escalations)

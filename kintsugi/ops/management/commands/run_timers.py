@@ -1,4 +1,5 @@
-"""The timer loop: fires due SLA timers and hands due message retries to the worker, every few seconds; beats its
+"""The timer loop: fires due SLA timers and hands due message retries (and inbound payloads whose task was lost)
+to the worker, every few seconds; beats its
 heartbeat and asks the worker for one (kintsugi.ops.heartbeats) every HEARTBEAT_SECONDS."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from kintsugi.cases.hooks import outbox
 from kintsugi.cases.services import run_due_timers
+from kintsugi.intake.inbound.store import requeue_stale
 from kintsugi.ops import backup
 from kintsugi.ops.heartbeats import TIMERS, ask_the_worker, beat
 
@@ -47,8 +49,9 @@ class Command(BaseCommand):
             try:
                 fired = run_due_timers()
                 requeued = outbox().requeue_due()
-                if fired or requeued:
-                    log.info("timers fired=%d messages requeued=%d", fired, requeued)
+                inbound = requeue_stale()
+                if fired or requeued or inbound:
+                    log.info("timers fired=%d messages requeued=%d inbound requeued=%d", fired, requeued, inbound)
             except Exception:  # keep the loop alive; the next tick retries
                 log.exception("timer pass failed")
             if time.monotonic() - last_beat >= settings.HEARTBEAT_SECONDS:

@@ -1,0 +1,11 @@
+"""What intake plugs in at start-up: each channel's parser into the inbound pipeline."""
+
+from __future__ import annotations
+
+from kintsugi.cases.models import Channel
+from kintsugi.intake.channels.email.parse import parse_email
+from kintsugi.intake.inbound.parsers import PARSERS
+
+
+def register() -> None:
+    PARSERS.register(Channel.EMAIL, parse_email)
