@@ -28,6 +28,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "KINTSUGI_TESTING"}}
     env.update({
         "KINTSUGI_HTTPS": "1", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "desk.example.com",
+        "KINTSUGI_CREDENTIALS_KEYS": "zKjR0m3n1Cq4hJ6bY8wP2sT5vX7aD9fG1iL3oN5qS7U=",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "KINTSUGI_DATA_DIR": str(tmp_path),
     })
     env.update(extra)
@@ -124,7 +125,8 @@ def production(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_production_refuses_to_start_without_its_configuration(tmp_path: Path) -> None:
-    env = production(tmp_path, SECRET_KEY="", ALLOWED_HOSTS="", SITE_URL="http://desk.example.com", DEBUG="1")
+    env = production(tmp_path, SECRET_KEY="", ALLOWED_HOSTS="", SITE_URL="http://desk.example.com", DEBUG="1",
+                     KINTSUGI_CREDENTIALS_KEYS="")
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 1
@@ -136,6 +138,8 @@ def test_production_refuses_to_start_without_its_configuration(tmp_path: Path) -
         "- ALLOWED_HOSTS must name the site's host names, comma-separated (e.g. desk.example.com).",
         "- SITE_URL must be the site's https:// address (e.g. https://desk.example.com).",
         "- DEBUG must be off in production: unset it.",
+        '- KINTSUGI_CREDENTIALS_KEYS must hold the key that seals mailbox and channel credentials, e.g. python -c '
+        '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" (docs/deploy.md).',
         "See docs/deploy.md.",
     ]
 

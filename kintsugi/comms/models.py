@@ -97,7 +97,7 @@ class ChannelConnection(models.Model):
 
 
 class Message(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)  # message_external
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -125,8 +125,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_outbox"),
             # Threading: a reply's In-Reply-To and References, a chat's conversation, found in one probe each.
-            models.Index(fields=["organisation", "external_id"], name="message_external",
-                         condition=~models.Q(external_id="")),
+            models.Index(fields=["organisation", "external_id"], name="message_external"),
             models.Index(fields=["organisation", "channel", "thread"], name="message_thread",
                          condition=~models.Q(thread="")),
         ]

@@ -54,7 +54,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='message',
-            index=models.Index(condition=models.Q(('external_id', ''), _negated=True), fields=['organisation', 'external_id'], name='message_external'),
+            index=models.Index(fields=['organisation', 'external_id'], name='message_external'),
+        ),
+        migrations.AlterField(
+            model_name='message',
+            name='organisation',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='accounts.organisation'),
         ),
         migrations.AddIndex(
             model_name='message',
