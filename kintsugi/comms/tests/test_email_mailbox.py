@@ -14,6 +14,7 @@ from kintsugi.comms.models import ChannelConnection, Message
 from kintsugi.comms.services import record_inbound
 from kintsugi.comms.tests.conftest import SMTP_PASSWORD, SMTP_USER, closed_port
 from kintsugi.comms.tests.smtpserver import SmtpServer
+from kintsugi.comms.transports.base import SendError
 from kintsugi.comms.transports.email import check_smtp
 from kintsugi.comms.transports.mail.mailbox import sender_for
 from kintsugi.comms.transports.mail.thread import thread_of
@@ -111,6 +112,21 @@ def test_another_organisations_mailbox_never_sends(
     message.refresh_from_db()
 
     assert sender_address(message) == "care@kintsugi.local"
+
+
+@pytest.mark.parametrize("address", ["care", "care desk@hotel.example", ""])
+def test_a_mailbox_whose_address_is_not_one_fails_the_message_with_what_to_fix(
+    case: Case, agent: User, org: Organisation, hanoi: Location, address: str
+) -> None:
+    came_in_through(case, connect(org, hanoi, address), "m1@example.com")
+    message = reply(case, agent)
+
+    with pytest.raises(SendError) as raised:
+        sender_for(message, thread_of(message))
+
+    assert (raised.value.permanent, raised.value.reason) == (
+        True, f"The mailbox's address {address} is not an email address; an admin should correct it in the settings."
+    )
 
 
 # ------------------------------------------------------------------------------------------ check_smtp

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Any
 
@@ -59,7 +60,11 @@ class Sender:
 def from_address(connection: ChannelConnection) -> str:
     """`"<from name, else the organisation's name>" <mailbox address>`."""
     name = str((connection.config or {}).get("from_name") or "").strip() or connection.organisation.name
-    return str(Address(display_name=" ".join(name.split()), addr_spec=connection.address.strip()))
+    try:
+        return str(Address(display_name=" ".join(name.split()), addr_spec=connection.address.strip()))
+    except (ValueError, HeaderParseError):
+        raise SendError(_("The mailbox's address %(address)s is not an email address; an admin should correct it "
+                          "in the settings.") % {"address": connection.address}, permanent=True) from None
 
 
 def sender_for(message: Message, thread: MailThread) -> Sender:
