@@ -300,6 +300,7 @@ elif "smtp" in EMAIL_BACKEND_PATH:
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": float(os.environ.get("EMAIL_TIMEOUT", "30")),  # a mail server that hangs is retried, not waited on
     }
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kintsugi.local")

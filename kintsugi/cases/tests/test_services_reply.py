@@ -131,9 +131,9 @@ def test_web_case_of_an_email_customer_is_answered_by_email(
     [email] = mail.outbox
     assert (email.to, email.from_email, email.subject, email.body) == (
         ["emma@example.com"], "care@kintsugi.local", "[K-2026-000001] The air conditioning does not work.",
-        "We are sending someone now.",
+        "We are sending someone now.\n\n-- \nK-2026-000001 · Lotus Test Hotels\n",
     )
-    assert email.extra_headers == {"X-Kintsugi-Case": "K-2026-000001"}
+    assert email.extra_headers == {"Message-ID": f"<{message.external_id}>", "X-Kintsugi-Case": "K-2026-000001"}
 
 
 def test_nothing_is_sent_before_the_transaction_commits(web_case: Case, agent: User) -> None:
@@ -181,7 +181,7 @@ def test_email_case_without_an_address_fails_at_once(
 
     message.refresh_from_db()
     assert (message.channel, message.recipient, message.status, message.error) == (
-        Channel.EMAIL, "", DeliveryStatus.FAILED, "no email address"
+        Channel.EMAIL, "", DeliveryStatus.FAILED, "The customer gave no email address; reach them another way."
     )
     assert list(Notification.objects.values_list("user__username", "kind")) == [("agent", "delivery_failed")]
 

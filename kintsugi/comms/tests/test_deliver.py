@@ -21,6 +21,7 @@ from kintsugi.comms.services import FRESH_GRACE, MAX_ATTEMPTS, deliver, requeue_
 
 T = MONDAY_10AM + timedelta(minutes=5)
 SECOND = timedelta(seconds=1)
+REFUSED = "Could not reach the mail server: Connection refused"
 BROKEN = "kintsugi.comms.tests.test_deliver.RefusingBackend"
 WORKING = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -57,7 +58,9 @@ def test_deliver_sends_a_queued_message_once(queued: Message) -> None:
     assert (queued.status, queued.attempts, queued.sent_at, queued.error, queued.next_attempt_at) == (
         DeliveryStatus.SENT, 1, T, "", None
     )
-    assert [(email.to, email.body) for email in mail.outbox] == [(["emma@example.com"], "We are very sorry.")]
+    assert [(email.to, email.body) for email in mail.outbox] == [
+        (["emma@example.com"], "We are very sorry.\n\n-- \nK-2026-000001 · Lotus Test Hotels\n")
+    ]
 
 
 def test_deliver_leaves_inbound_messages_alone(email_case: Case) -> None:
@@ -75,7 +78,7 @@ def test_a_transient_failure_is_retried_after_30_seconds(queued: Message, settin
 
     queued.refresh_from_db()
     assert (queued.status, queued.attempts, queued.error, queued.next_attempt_at, queued.sent_at) == (
-        DeliveryStatus.QUEUED, 1, "Connection refused", T + timedelta(seconds=30), None
+        DeliveryStatus.QUEUED, 1, REFUSED, T + timedelta(seconds=30), None
     )
     assert CaseEvent.objects.filter(kind=EventKind.MESSAGE_STATUS).count() == 0
     assert Notification.objects.count() == 0
@@ -98,15 +101,15 @@ def test_backoff_doubles_and_delivery_gives_up_after_max_attempts(
     assert outcomes == ["retry"] * 5 + ["failed"]
     assert delays == [30, 60, 120, 240, 480]
     assert (queued.status, queued.attempts, queued.next_attempt_at, queued.error) == (
-        DeliveryStatus.FAILED, 6, None, "Connection refused"
+        DeliveryStatus.FAILED, 6, None, REFUSED
     )
     event = email_case.events.get(kind=EventKind.MESSAGE_STATUS)
     assert (event.body, event.created_at, event.data) == (
-        "Connection refused", now, {"message_id": queued.pk, "status": "failed", "channel": "email"}
+        REFUSED, now, {"message_id": queued.pk, "status": "failed", "channel": "email"}
     )
     # The author is also the assignee (the reply took the case): told once.
     assert list(Notification.objects.values_list("user__username", "kind", "data")) == [
-        ("agent", "delivery_failed", {"reason": "Connection refused"})
+        ("agent", "delivery_failed", {"reason": REFUSED})
     ]
     assert deliver(queued.pk, now=now + timedelta(hours=1)) == "skipped"
 
