@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kintsugi.accounts.models import User
@@ -101,3 +102,18 @@ def test_a_payload_that_cannot_be_put_on_a_case_is_kept_as_a_problem(mailbox: Ch
     assert payload.status == InboundStatus.DONE  # cut to the longest description, never refused
     payloads = pipeline.process_payloads([payload.pk])
     assert payloads == {}  # read once: nothing left waiting
+
+
+def test_the_new_case_links_the_closed_one_it_carries_on_from(
+    mailbox: ChannelConnection, supervisor: User, client: Client
+) -> None:
+    deliver(mailbox, mail())
+    old = Case.objects.get()
+    cases.resolve(old, by=supervisor, summary="Xong.", override_reason="test")
+    cases.close_case(old, by=supervisor)
+    deliver(mailbox, mail(f"Re: [{old.reference}]", "Lại bẩn nữa!", message_id="m7@example.vn"))
+    new = Case.objects.exclude(pk=old.pk).get()
+    assert new.events.get(kind=EventKind.CREATED).data["follows"] == old.reference
+    client.force_login(supervisor)
+    page = client.get(f"/cases/{new.reference}/").content.decode()
+    assert f'href="/cases/{old.reference}/">{old.reference}</a>' in page
