@@ -354,6 +354,10 @@ INBOUND_MAX_ATTACHMENT_BYTES = int(os.environ.get("INBOUND_MAX_ATTACHMENT_BYTES"
 # connection is renewed every MAIL_IDLE_SECONDS (RFC 2177 asks for less than 29 minutes).
 MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "30"))
 MAIL_IDLE_SECONDS = float(os.environ.get("MAIL_IDLE_SECONDS", "600"))
+# A mailbox read for the first time (or whose folder the server renumbered: a new UIDVALIDITY) gives its unread mail
+# of the last MAIL_FIRST_DAYS days. MAIL_TLS_CA_FILE: certificates trusted besides the system's (a private CA).
+MAIL_FIRST_DAYS = int(os.environ.get("MAIL_FIRST_DAYS", "7"))
+MAIL_TLS_CA_FILE = os.environ.get("MAIL_TLS_CA_FILE", "")
 # A follow-up the customer has not answered this many days after it was sent expires: no longer waiting.
 FOLLOW_UP_EXPIRY_DAYS = int(os.environ.get("KINTSUGI_FOLLOW_UP_EXPIRY_DAYS", "14"))
 

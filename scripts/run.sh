@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make run`: set up, then run the web server, the task worker and the timer loop in the foreground.
+# `make run`: set up, then run the web server, the task worker, the timer loop and the mailbox receiver in the
+# foreground.
 # `make serve` (KINTSUGI_DEMO=0): the same without the demo organisation, for production (docs/deploy.md).
 #
 #   PORT=8001 scripts/run.sh   # also BIND_HOST (127.0.0.1), WEB_WORKERS (2 processes), WEB_THREADS (8 per worker)
 #
-# Ctrl-C or SIGTERM stops all three and exits 0; if one of them dies, the others are stopped and the script
+# Ctrl-C or SIGTERM stops all four and exits 0; if one of them dies, the others are stopped and the script
 # exits non-zero.
 set -euo pipefail
 
@@ -87,6 +88,7 @@ start web "$VENV/bin/granian" --interface wsgi kintsugi.wsgi:application \
     --host "$BIND_HOST" --port "$PORT" --workers "$WEB_WORKERS" --blocking-threads "$WEB_THREADS"
 start worker "$PY" manage.py db_worker
 start timers "$PY" manage.py run_timers
+start mailboxes "$PY" manage.py run_mailboxes
 
 # Print the address once the server answers, so it is not lost above the servers' start-up lines.
 for _ in $(seq 1 100); do

@@ -6,7 +6,10 @@ Each check answers whether it is within bounds and the figures behind it:
 - timers, worker: seconds since the timer loop's and the task worker's last heartbeat (kintsugi.ops.heartbeats),
   at most HEALTH_HEARTBEAT_MAX_AGE_S;
 - outbox: messages queued to send, and how long the one due longest has waited, at most HEALTH_QUEUE_MAX_AGE_S;
-- tasks: tasks ready in the database queue, and the age of the oldest, at most HEALTH_QUEUE_MAX_AGE_S.
+- tasks: tasks ready in the database queue, and the age of the oldest, at most HEALTH_QUEUE_MAX_AGE_S;
+- mailboxes: with any active mailbox, seconds since the mailbox receiver's (manage.py run_mailboxes) last
+  heartbeat, at most HEALTH_HEARTBEAT_MAX_AGE_S; how many mailboxes are active and how many fail to be read (their
+  owners see why on the mailbox's page: a wrong password does not make the desk unready).
 With a task backend other than the database (the tests' runs tasks as they are enqueued) there is no queue and no
 separate worker to wait for: those two checks say so and pass.
 """
@@ -25,9 +28,10 @@ from django.db.models import Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kintsugi.comms.models import DeliveryStatus, Message
+from kintsugi.cases.models import Channel
+from kintsugi.comms.models import ChannelConnection, DeliveryStatus, Message
 from kintsugi.lib.taskqueue import queue_is_the_database
-from kintsugi.ops.heartbeats import TIMERS, WORKER, beat, last_beats
+from kintsugi.ops.heartbeats import MAILBOXES, TIMERS, WORKER, beat, last_beats
 
 log = logging.getLogger("kintsugi.health")
 
@@ -102,6 +106,17 @@ def tasks(now: datetime) -> Check:
     return Check(oldest is None or oldest <= limit, {"ready": ready.count(), "oldest_s": oldest, "max_s": limit})
 
 
+def mailboxes(now: datetime) -> Check:
+    active = ChannelConnection.objects.filter(channel=Channel.EMAIL, is_active=True)
+    count = active.count()
+    if not count:
+        return Check(True, {"active": 0})
+    limit = settings.HEALTH_HEARTBEAT_MAX_AGE_S
+    age = _age(last_beats().get(MAILBOXES), now)
+    return Check(age is not None and age <= limit, {"active": count, "failing": active.exclude(last_error="").count(),
+                                                    "last_beat_s": age, "max_s": limit})
+
+
 def readiness(now: datetime | None = None) -> dict[str, Check]:
     """Every check; the database first, and nothing else asked of a database that does not answer."""
     now = now or timezone.now()
@@ -112,4 +127,5 @@ def readiness(now: datetime | None = None) -> dict[str, Check]:
     checks.update(heartbeats(now))
     checks["outbox"] = outbox(now)
     checks["tasks"] = tasks(now)
+    checks["mailboxes"] = mailboxes(now)
     return checks

@@ -1,9 +1,9 @@
 """Heartbeats: each long-running process writes when it was last alive, and /readyz reads how long ago that was.
 
-The timer loop beats on its own every HEARTBEAT_SECONDS; the task worker cannot be asked from inside its loop, so
-the timer loop enqueues `worker_heartbeat` as a task (one at a time: not again while one waits) and the worker
-beats by running it. A stopped worker therefore shows as an old beat, and so does a worker that no longer takes
-tasks from the queue.
+The timer loop and the mailbox receiver beat on their own every HEARTBEAT_SECONDS; the task worker cannot be asked
+from inside its loop, so the timer loop enqueues `worker_heartbeat` as a task (one at a time: not again while one
+waits) and the worker beats by running it. A stopped worker therefore shows as an old beat, and so does a worker
+that no longer takes tasks from the queue.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from kintsugi.ops.models import Heartbeat
 
 TIMERS = "timers"
 WORKER = "worker"
+MAILBOXES = "mailboxes"  # the mailbox receiver, manage.py run_mailboxes: beats on its own, like the timer loop
 
 
 def beat(name: str, at: datetime | None = None) -> None:

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
+from kintsugi.accounts.models import Location, Organisation
 from kintsugi.cases.models import Case
-from kintsugi.comms.models import DeliveryStatus, Direction, Message
+from kintsugi.comms.models import ChannelConnection, DeliveryStatus, Direction, Message
 from kintsugi.ops import health
-from kintsugi.ops.heartbeats import TIMERS, WORKER, beat, worker_heartbeat
+from kintsugi.ops.heartbeats import MAILBOXES, TIMERS, WORKER, beat, worker_heartbeat
 from kintsugi.ops.models import Heartbeat
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_ready_once_the_timer_loop_has_beaten(client: Client) -> None:
     status, body = ready(client)
     assert status == 200
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "migrations", "timers", "worker", "outbox", "tasks"}
+    assert set(body["checks"]) == {"database", "migrations", "timers", "worker", "outbox", "tasks", "mailboxes"}
     assert body["checks"]["database"] == {"ok": True, "reachable": True, "writable": True}
     assert body["checks"]["migrations"] == {"ok": True, "unapplied": 0}
     assert body["checks"]["timers"]["ok"] is True
@@ -62,6 +63,7 @@ def test_ready_once_the_timer_loop_has_beaten(client: Client) -> None:
     assert body["checks"]["worker"] == {"ok": True, "runs_tasks_inline": True}
     assert body["checks"]["tasks"] == {"ok": True, "runs_tasks_inline": True}
     assert body["checks"]["outbox"] == {"ok": True, "queued": 0, "oldest_due_s": None, "max_s": 300.0}
+    assert body["checks"]["mailboxes"] == {"ok": True, "active": 0}  # no mailbox: no receiver to wait for
     # The web process wrote its own beat: the database takes writes.
     assert Heartbeat.objects.filter(name="web").exists()
 
@@ -73,6 +75,26 @@ def test_a_heartbeat_older_than_the_limit_is_not_ready(client: Client) -> None:
     assert body["status"] == "unavailable"
     assert body["checks"]["timers"]["ok"] is False
     assert 61 <= body["checks"]["timers"]["last_beat_s"] < 70
+
+
+def test_with_an_active_mailbox_the_mailbox_receiver_must_beat(client: Client, org: Organisation,
+                                                               hanoi: Location) -> None:
+    beat(TIMERS)
+    for address, active, error in [("care@hotel.example", True, ""), ("sales@hotel.example", True, "refused"),
+                                   ("old@hotel.example", False, "")]:
+        ChannelConnection.objects.create(organisation=org, channel="email", name=address, address=address,
+                                         location=hanoi, is_active=active, last_error=error)
+    status, body = ready(client)
+    assert status == 503
+    assert body["checks"]["mailboxes"] == {"ok": False, "active": 2, "failing": 1, "last_beat_s": None,
+                                           "max_s": 60.0}
+
+    beat(MAILBOXES, timezone.now() - timedelta(seconds=61))
+    assert ready(client)[1]["checks"]["mailboxes"]["ok"] is False
+
+    beat(MAILBOXES)  # a failing mailbox is its owner's to fix (its page says why): the desk is ready
+    status, body = ready(client)
+    assert (status, body["checks"]["mailboxes"]["ok"], body["checks"]["mailboxes"]["failing"]) == (200, True, 1)
 
 
 def test_a_message_due_too_long_ago_is_a_stuck_outbox(client: Client, case: Case) -> None:
