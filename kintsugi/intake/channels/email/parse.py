@@ -59,8 +59,10 @@ def _read(raw: bytes) -> tuple[Message, tuple[str, ...]]:
 
 def external_id_of(raw: bytes) -> str:
     """The mail's Message-ID (what a redelivery repeats), else a digest of its bytes."""
+    ends = [end for end in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if end >= 0]
+    block = raw[:min(ends)] + b"\n\n" if ends else raw  # the header section: a large body is not decoded
     try:
-        found = mail_headers.raw_headers(_HEADERS_ONLY.parsebytes(raw))
+        found = mail_headers.raw_headers(_HEADERS_ONLY.parsebytes(block))
     except Exception:
         found = {}
     return mail_headers.external_id(found, raw)
