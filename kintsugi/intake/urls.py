@@ -7,6 +7,8 @@ TOKEN = r"(?P<token>[^/]{1,200})"
 
 urlpatterns = [
     path("", include("kintsugi.intake.channels.webform.urls")),
+    path("", include("kintsugi.intake.channels.email.urls")),  # the mailbox settings pages
+    path("", include("kintsugi.intake.inbound.urls")),  # what arrived, its problems, the originals
     re_path(rf"^s/{TOKEN}/$", portal.status_page, name="public_status"),
     re_path(rf"^s/{TOKEN}/{LANG}/$", portal.status_page, name="public_status_lang"),
     re_path(rf"^s/{TOKEN}/thanks/{LANG}/$", portal.acknowledgement, name="public_ack"),

@@ -65,9 +65,10 @@
     var box = event.target;
     if (!box.form || !box.form.classList.contains("bulk-form")) return;
     var all = box.form.querySelector("input[data-select-all]");
+    var rows = (all && all.dataset.selectAll) || "case";  // the name of the rows' boxes
     if (box === all) {
-      box.form.querySelectorAll('input[name="case"]').forEach(function (row) { row.checked = all.checked; });
-    } else if (box.name === "case" && !box.checked && all) {
+      box.form.querySelectorAll('input[name="' + rows + '"]').forEach(function (row) { row.checked = all.checked; });
+    } else if (box.name === rows && !box.checked && all) {
       all.checked = false;
     }
     // On a phone the bar starts folded: ticking a case unfolds it.

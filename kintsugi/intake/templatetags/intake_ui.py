@@ -1,12 +1,16 @@
-"""The intake parts of the staff case page: the customer's photos (beside their words) and the status page links."""
+"""The intake parts of the staff case page: the customer's photos (beside their words), the status page links, and
+the link from a timeline entry to the message as it was received."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from kintsugi.cases.models import Case
+from kintsugi.cases.models import Case, CaseEvent
 from kintsugi.comms.models import Message
 from kintsugi.intake.models import Attachment, CaseAccessLink
 
@@ -27,3 +31,17 @@ def intake_panel(case: Case) -> dict[str, Any]:
         Message.objects.filter(case=case, author__isnull=True, direction="out").order_by("created_at")[:3]
     ) if links else []
     return {"case": case, "links": links, "acknowledgements": acknowledgements}
+
+
+@register.simple_tag
+def original_link(event: CaseEvent) -> str:
+    """On a timeline entry that came through the inbound pipeline: the link to the message as received (whether
+    the user may open it is checked there), and a word when quoted history was folded out of the entry."""
+    data = event.data or {}
+    pk = data.get("inbound")
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        return ""
+    folded = format_html(' <span class="muted">{}</span>', _("Earlier quoted mail is folded away.")) \
+        if data.get("folded") else ""
+    return format_html('<p class="entry-original"><a href="{}">{}</a>{}</p>',
+                       reverse("inbound_original", args=[pk]), _("Show the original"), folded)
