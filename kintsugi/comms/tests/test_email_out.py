@@ -74,7 +74,7 @@ def test_a_staff_reply_arrives_threaded_in_the_customers_client(
     assert [part.get_content_type() for part in email.iter_parts()] == ["text/plain", "text/html"]
     assert received.text == (
         "Dạ, chúng tôi xin lỗi anh chị.\n\nXem thêm: https://hotel.example/help\n\n-- \n"
-        "K-2026-000001 · Lotus Test Hotels\nReply to this email to write to us.\n"
+        "K-2026-000001 · Lotus Test Hotels\nHãy trả lời email này để gửi thư cho chúng tôi.\n"
     )
     page = received.html
     assert '<html lang="vi" dir="ltr">' in page
