@@ -156,6 +156,7 @@ def test_a_form_with_errors_says_what_and_keeps_what_was_typed(client: Client, a
     assert response.status_code == 400
     html = response.content.decode()
     assert "Please correct the marked fields. Everything you typed is still here." in html
+    assert "Correct these first:" not in html  # that is the test button's answer, not the save's
     assert "Enter a valid email address." in html
     assert "Give the mailbox&#x27;s password." in html
     assert "Ensure this value is less than or equal to 65535." in html
