@@ -42,7 +42,7 @@ def _form(user: User, mailbox: ChannelConnection | None, data: Any = None) -> Ma
     keep_tp = Q(pk=mailbox.touchpoint_id) if mailbox is not None and mailbox.touchpoint_id else Q(pk__in=[])
     keep_cat = Q(pk=mailbox.category_id) if mailbox is not None and mailbox.category_id else Q(pk__in=[])
     return MailboxForm(
-        data, connection=mailbox, locations=list(access.visible_locations(user)),
+        data, organisation_id=org_id, connection=mailbox, locations=list(access.visible_locations(user)),
         touchpoints=list(Touchpoint.objects.filter(Q(is_active=True) | keep_tp, organisation_id=org_id)
                          .select_related("location").order_by("location__name", "name")),
         categories=list(Category.objects.filter(Q(is_active=True) | keep_cat, organisation_id=org_id)),
