@@ -34,6 +34,7 @@ class Original:
     download_name: str = "payload.txt"
     download_type: str = "application/octet-stream"
     notes: tuple[str, ...] = field(default=())
+    is_raw: bool = False  # `text` is the payload's bytes as they came, not what a reader made of them
 
 
 ORIGINALS: Registry[str, Callable[[InboundPayload], Original]] = Registry("ORIGINALS")
@@ -75,7 +76,7 @@ def raw_text(raw: bytes) -> str:
 def _as_received(payload: InboundPayload, problem: str = "") -> Original:
     headers = [(str(name), str(value)) for name, value in (payload.headers or {}).items()]
     return Original(headers=headers, text=raw_text(bytes(payload.raw)), problem=problem,
-                    download_name=f"payload-{payload.pk}.txt")
+                    download_name=f"payload-{payload.pk}.txt", is_raw=True)
 
 
 def read_original(payload: InboundPayload) -> Original:

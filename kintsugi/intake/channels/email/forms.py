@@ -70,10 +70,11 @@ class MailboxForm(forms.Form):
         help_text=_("A customer's new mail (not a reply) joins their open case if it was active this recently."),
     )
 
-    def __init__(self, data: Any = None, *, connection: ChannelConnection | None, locations: Sequence[Location],
-                 touchpoints: Sequence[Touchpoint], categories: Sequence[Category]) -> None:
+    def __init__(self, data: Any = None, *, organisation_id: int, connection: ChannelConnection | None,
+                 locations: Sequence[Location], touchpoints: Sequence[Touchpoint],
+                 categories: Sequence[Category]) -> None:
         super().__init__(data, initial=self._initial(connection) if connection is not None else None)
-        self.connection = connection
+        self.organisation_id, self.connection = organisation_id, connection
         self.locations = {place.pk: place for place in locations}
         self.touchpoints = {tp.pk: tp for tp in touchpoints}
         self.categories = {c.pk: c for c in categories}
@@ -114,11 +115,9 @@ class MailboxForm(forms.Form):
         if not data.get("imap_password") and not secret_hint(self.connection, "imap_password"):
             self.add_error("imap_password", _("Give the mailbox's password."))
         address = data.get("address")
-        if address and self.locations:
-            taken = ChannelConnection.objects.filter(
-                organisation_id=next(iter(self.locations.values())).organisation_id, channel=Channel.EMAIL,
-                address__iexact=address,
-            )
+        if address:
+            taken = ChannelConnection.objects.filter(organisation_id=self.organisation_id, channel=Channel.EMAIL,
+                                                     address__iexact=address)
             if self.connection is not None and self.connection.pk:
                 taken = taken.exclude(pk=self.connection.pk)
             if taken.exists():

@@ -20,7 +20,7 @@ from kintsugi.cases.errors import ServiceError
 from kintsugi.cases.models import Category, Channel
 from kintsugi.comms.models import ChannelConnection
 from kintsugi.intake.channels.email import services
-from kintsugi.intake.channels.email.checks import CONNECTION_CHECKS, CheckResult, run_checks
+from kintsugi.intake.channels.email.checks import CheckResult, run_checks
 from kintsugi.intake.channels.email.forms import MailboxForm
 
 
@@ -42,7 +42,7 @@ def _form(user: User, mailbox: ChannelConnection | None, data: Any = None) -> Ma
     keep_tp = Q(pk=mailbox.touchpoint_id) if mailbox is not None and mailbox.touchpoint_id else Q(pk__in=[])
     keep_cat = Q(pk=mailbox.category_id) if mailbox is not None and mailbox.category_id else Q(pk__in=[])
     return MailboxForm(
-        data, connection=mailbox, locations=list(access.visible_locations(user)),
+        data, organisation_id=org_id, connection=mailbox, locations=list(access.visible_locations(user)),
         touchpoints=list(Touchpoint.objects.filter(Q(is_active=True) | keep_tp, organisation_id=org_id)
                          .select_related("location").order_by("location__name", "name")),
         categories=list(Category.objects.filter(Q(is_active=True) | keep_cat, organisation_id=org_id)),
@@ -50,9 +50,9 @@ def _form(user: User, mailbox: ChannelConnection | None, data: Any = None) -> Ma
 
 
 def _form_page(request: StaffRequest, form: MailboxForm, mailbox: ChannelConnection | None, *,
-               checks: list[CheckResult] | None = None, status: int = 200) -> HttpResponse:
+               checks: list[CheckResult] | None = None, tested: bool = False, status: int = 200) -> HttpResponse:
     return render(request, "intake/mailbox_form.html", {
-        "form": form, "mailbox": mailbox, "checks": checks, "has_checks": bool(CONNECTION_CHECKS),
+        "form": form, "mailbox": mailbox, "checks": checks, "tested": tested,
         "nav": "mailboxes",
     }, status=status)
 
@@ -117,9 +117,8 @@ def mailbox_test(request: StaffRequest, pk: int | None = None) -> HttpResponse:
         else:
             checks = run_checks(trial)
     if request.htmx:
-        return render(request, "intake/mailbox_checks.html", {
-            "form": form, "checks": checks, "has_checks": bool(CONNECTION_CHECKS)})
-    return _form_page(request, form, mailbox, checks=checks, status=200 if checks is not None else 400)
+        return render(request, "intake/mailbox_checks.html", {"form": form, "checks": checks, "tested": True})
+    return _form_page(request, form, mailbox, checks=checks, tested=True, status=200 if checks is not None else 400)
 
 
 @require_POST

@@ -201,8 +201,9 @@ def test_a_payload_no_reader_knows_is_shown_as_received(client: Client, admin_us
     login(client, admin_user)
     html = client.get(f"/inbound/{payload.pk}/").content.decode()
     pretty = '{\n  &quot;events&quot;: [\n    {\n      &quot;text&quot;: &quot;ห้องสกปรก&quot;'
-    assert f'<pre class="original-text">{pretty}' in html
-    assert "<pre>ValueError: no parser for the line channel</pre>" in html
+    assert f'<pre class="original-text original-raw">{pretty}' in html
+    assert f'<button type="submit" class="button" name="one" value="{payload.pk}">Process again</button>' in html
+    assert '<pre class="inbound-error">ValueError: no parser for the line channel</pre>' in html
     assert "Download as received" in html
     response = client.get(f"/inbound/{payload.pk}/download/")
     assert response["Content-Disposition"] == f'attachment; filename="payload-{payload.pk}.txt"'
@@ -216,7 +217,7 @@ def test_a_payload_its_reader_cannot_read_is_shown_raw_with_why(client: Client, 
     html = client.get(f"/inbound/{payload.pk}/").content.decode()
     assert ("It could not be read (&#x27;utf-8&#x27; codec can&#x27;t decode byte 0xe9 in position 0: invalid "
             "continuation byte); here it is as received.") in html
-    assert '<pre class="original-text">été &lt;b&gt;not json</pre>' in html
+    assert '<pre class="original-text original-raw">été &lt;b&gt;not json</pre>' in html
 
 
 @pytest.mark.parametrize(("given", "shown"), [

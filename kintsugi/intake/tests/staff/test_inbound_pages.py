@@ -97,7 +97,7 @@ def test_problems_come_first_with_their_error(client: Client, admin_user: User,
     assert '>All <span class="tab-count">3</span>' in html
     assert '<span class="badge inbound-badge-failed">Problem</span>' in html
     assert '<span class="inbound-reason">Could not be read</span>' in html
-    assert "<pre>ValueError: no parser for the line channel</pre>" in html
+    assert '<pre class="inbound-error">ValueError: no parser for the line channel</pre>' in html
     assert "LINE · LINE OA" in html
     assert f'<button type="submit" class="button inbound-again" name="one" value="{three["failed"].pk}">' in html
 

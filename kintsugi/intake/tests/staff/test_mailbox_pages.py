@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import login
@@ -156,6 +158,7 @@ def test_a_form_with_errors_says_what_and_keeps_what_was_typed(client: Client, a
     assert response.status_code == 400
     html = response.content.decode()
     assert "Please correct the marked fields. Everything you typed is still here." in html
+    assert "Correct these first:" not in html  # that is the test button's answer, not the save's
     assert "Enter a valid email address." in html
     assert "Give the mailbox&#x27;s password." in html
     assert "Ensure this value is less than or equal to 65535." in html
@@ -277,3 +280,19 @@ def test_there_is_no_way_to_delete_a_mailbox(client: Client, admin_user: User, m
     login(client, admin_user)
     assert client.post(f"/settings/mailboxes/{mailbox.pk}/delete/").status_code == 404
     assert ChannelConnection.objects.filter(pk=mailbox.pk).exists()
+
+
+def test_the_list_costs_the_same_queries_for_one_mailbox_or_many(client: Client, admin_user: User, hanoi: Location,
+                                                                 mailbox: ChannelConnection,
+                                                                 front_desk: Touchpoint) -> None:
+    login(client, admin_user)
+    client.get("/settings/mailboxes/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/settings/mailboxes/")
+    for n in range(3):
+        ChannelConnection.objects.create(organisation=hanoi.organisation, channel="email", name=f"Box {n}",
+                                         address=f"box{n}@hotel.example", location=hanoi, touchpoint=front_desk)
+    with CaptureQueriesContext(connection) as four:
+        html = client.get("/settings/mailboxes/").content.decode()
+    assert html.count('class="card mailbox') == 4
+    assert len(four.captured_queries) == len(one.captured_queries) == 4
