@@ -173,8 +173,8 @@ def test_pages_of_fifty_cover_every_payload_once(client: Client, admin_user: Use
     assert [pk for page in problems for pk in page] == failed
 
 
-def test_a_page_reads_the_index_in_order_and_never_the_raw_bytes(client: Client, admin_user: User,
-                                                                 many: list[int]) -> None:
+def _next_page_reads(client: Client, admin_user: User) -> tuple[list[str], int]:
+    """The statements the All tab's second page reads the payloads with, and how many it runs in all."""
     login(client, admin_user)
     first = client.get("/inbound/?tab=all").content.decode()
     cursor = re.search(r'cursor=([^"]+)"', first)
@@ -182,12 +182,24 @@ def test_a_page_reads_the_index_in_order_and_never_the_raw_bytes(client: Client,
     with CaptureQueriesContext(connection) as captured:
         client.get(f"/inbound/?tab=all&cursor={cursor.group(1)}")
     reads = [q["sql"] for q in captured.captured_queries if 'FROM "intake_inboundpayload"' in q["sql"]]
+    return reads, len(captured.captured_queries)
+
+
+def test_a_page_reads_one_range_per_status_and_never_the_raw_bytes(client: Client, admin_user: User,
+                                                                   many: list[int]) -> None:
+    reads, queries = _next_page_reads(client, admin_user)
     # The tab counts, then one range per status.
     assert len(reads) == 5
     # Besides: the session, the user, and the top bar's unread notifications.
-    assert len(captured.captured_queries) == 8
+    assert queries == 8
     for sql in reads:
         assert '"intake_inboundpayload"."raw"' not in sql
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner output")
+def test_a_page_reads_the_index_in_order(client: Client, admin_user: User, many: list[int]) -> None:
+    reads, _queries = _next_page_reads(client, admin_user)
+    for sql in reads:
         plan = " ".join(query_plan(sql))
         assert "inbound_problems" in plan
         assert "TEMP B-TREE" not in plan
