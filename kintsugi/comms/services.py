@@ -8,10 +8,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -22,14 +20,14 @@ from kintsugi.comms.models import DeliveryStatus, Direction, Message
 from kintsugi.comms.notifications import mark_notifications_read, notify, notify_many
 from kintsugi.comms.tasks import send_message, send_messages
 from kintsugi.comms.texts import ACKNOWLEDGEMENT, ACKNOWLEDGEMENT_SUBJECT, fill
-from kintsugi.lib.taskqueue import queue_is_the_database
+from kintsugi.lib.taskqueue import enqueue_with_commit
 from kintsugi.lib.timeutil import due_phrase
 
 __all__ = [
     "MAX_ATTEMPTS", "Acknowledgement", "acknowledgement_for", "deliver", "mark_notifications_read", "notify",
     "notify_many",
     "queue_acknowledgement", "queue_acknowledgements", "queue_outbound", "record_inbound", "requeue_due_messages",
-    "sends_held",
+    "send_later", "sends_held",
 ]
 # A fresh message's own task is enqueued right after commit; only if it is still queued this long after
 # (its task lost to a crash, or the worker far behind) does the timer loop hand it out again.
@@ -104,15 +102,16 @@ def sends_held() -> Iterator[list[int]]:
         _held.reset(token)
 
 
+def send_later(message_ids: Sequence[int]) -> None:
+    """Have the worker send these queued messages, as one task, once the transaction commits: the sends a batch
+    collected with sends_held (the inbound pipeline: the acknowledgements of one batch of payloads)."""
+    _enqueue_on_commit(list(message_ids))
+
+
 def _enqueue_on_commit(message_ids: list[int]) -> None:
     """Have the worker send these messages once the transaction that wrote them commits (one task for several:
-    the acknowledgements of a burst of form submissions). With the database queue (production) the task row is
-    written in that same transaction, so it becomes visible exactly at commit and rolls back with it; other
-    backends (the tests' immediate one) are called after commit."""
-    if queue_is_the_database() and transaction.get_connection().in_atomic_block:
-        _enqueue(message_ids)
-    else:
-        transaction.on_commit(partial(_enqueue, message_ids))
+    the acknowledgements of a burst of form submissions)."""
+    enqueue_with_commit(_enqueue, message_ids)
 
 
 def _enqueue(message_ids: list[int]) -> None:

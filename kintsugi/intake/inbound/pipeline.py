@@ -29,7 +29,7 @@ from kintsugi.cases.models import Case, CaseEvent, EventKind, Status
 from kintsugi.comms.delivery import mark_failed
 from kintsugi.comms.mailids import message_pk_from_id
 from kintsugi.comms.models import ChannelConnection, Direction, Message
-from kintsugi.comms.services import queue_acknowledgement, record_inbound
+from kintsugi.comms.services import queue_acknowledgement, record_inbound, send_later, sends_held
 from kintsugi.intake.inbound import files as inbound_files
 from kintsugi.intake.inbound.normalised import InboundMessage
 from kintsugi.intake.inbound.parsers import PARSERS
@@ -87,24 +87,30 @@ def _process_batch(ids: Sequence[int]) -> Counter[str]:
         waiting = set(InboundPayload.objects.select_for_update(skip_locked=True)
                       .filter(pk__in=[p.pk for p in payloads], status=InboundStatus.PENDING)
                       .values_list("pk", flat=True))
-        for payload in payloads:
-            if payload.pk not in waiting:
-                continue
-            result = read[payload.pk]
-            if isinstance(result, BaseException):
-                _finish(payload, InboundStatus.FAILED, InboundReason.UNREADABLE, error=_error(result))
-                outcomes["failed"] += 1
-                continue
-            try:
-                with transaction.atomic():
-                    outcome = _take(payload, result)
-            except Exception as exc:
-                log.warning("inbound payload %s could not be put on a case: %s", payload.pk, exc)
-                _finish(payload, InboundStatus.FAILED, InboundReason.NOT_TAKEN, error=_error(exc),
-                        message=result.message)
-                outcomes["failed"] += 1
-                continue
-            outcomes[outcome] += 1
+        # The acknowledgements the batch queues go to the worker as one task, not one each.
+        with sends_held() as sends:
+            for payload in payloads:
+                if payload.pk not in waiting:
+                    continue
+                result = read[payload.pk]
+                if isinstance(result, BaseException):
+                    _finish(payload, InboundStatus.FAILED, InboundReason.UNREADABLE, error=_error(result))
+                    outcomes["failed"] += 1
+                    continue
+                held = len(sends)
+                try:
+                    with transaction.atomic():
+                        outcome = _take(payload, result)
+                except Exception as exc:
+                    del sends[held:]  # rolled back with the payload's savepoint: nothing of it to send
+                    log.warning("inbound payload %s could not be put on a case: %s", payload.pk, exc)
+                    _finish(payload, InboundStatus.FAILED, InboundReason.NOT_TAKEN, error=_error(exc),
+                            message=result.message)
+                    outcomes["failed"] += 1
+                    continue
+                outcomes[outcome] += 1
+        if sends:
+            send_later(sends)
     return outcomes
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.utils import timezone
 from kintsugi.comms.models import ChannelConnection
 from kintsugi.intake.inbound import tasks
 from kintsugi.intake.models import InboundPayload, InboundStatus
-from kintsugi.lib.taskqueue import queue_is_the_database
+from kintsugi.lib.taskqueue import enqueue_with_commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +64,7 @@ def store_payloads(connection: ChannelConnection, arrivals: Sequence[Arrival]) -
 def _queue(ids: list[int]) -> None:
     if not ids:
         return
-    if queue_is_the_database() and transaction.get_connection().in_atomic_block:
-        tasks.process_inbound.enqueue(ids)
-    else:
-        transaction.on_commit(partial(tasks.process_inbound.enqueue, ids))
+    enqueue_with_commit(tasks.process_inbound.enqueue, ids)
 
 
 def queue_again(ids: Sequence[int]) -> None:

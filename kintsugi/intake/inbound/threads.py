@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kintsugi.cases.contacts import normalise_email
 from kintsugi.cases.models import Case, CustomerIdentity, IdentityKind
@@ -50,19 +50,31 @@ def _customer_ids(organisation_id: int, message: InboundMessage) -> set[int]:
                .values_list("customer_id", flat=True))
 
 
+def _replied_to(messages: QuerySet[Message], references: list[str]) -> Message | None:
+    """The newest message (ours or the customer's) these Message-IDs name. The ids are looked up through the
+    partial index on (organisation, external_id): the query repeats the index's condition, and has no ORDER BY
+    (with one, SQLite walks the organisation's messages in id order instead, a scan that grows with every mail);
+    a few rows at most, the newest picked here."""
+    found = list(messages.filter(external_id__in=references).exclude(external_id=""))
+    ours = [pk for pk in map(message_pk_from_id, references) if pk is not None]
+    if ours:
+        found += messages.filter(pk__in=ours)
+    return max(found, key=lambda m: m.pk, default=None)
+
+
 def find_thread(connection: ChannelConnection, message: InboundMessage, at: datetime) -> Thread:
     organisation_id = connection.organisation_id
     messages = Message.objects.filter(organisation_id=organisation_id).select_related("case")
     if message.thread_id:
-        found = messages.filter(channel=message.channel, thread=message.thread_id).order_by("-id").first()
+        # The condition of the partial index on (organisation, channel, thread), repeated so that it is used.
+        found = (messages.filter(channel=message.channel, thread=message.thread_id).exclude(thread="")
+                 .order_by("-id").first())
         if found is not None:
             return Thread(found.case, "conversation")
     if message.references:
-        references = list(message.references[:MAX_REFERENCES])
-        ours = [pk for pk in map(message_pk_from_id, references) if pk is not None]
-        found = messages.filter(Q(external_id__in=references) | Q(pk__in=ours)).order_by("-id").first()
-        if found is not None:
-            return Thread(found.case, "reply")
+        replied_to = _replied_to(messages, list(message.references[:MAX_REFERENCES]))
+        if replied_to is not None:
+            return Thread(replied_to.case, "reply")
     customers = _customer_ids(organisation_id, message)
     if customers:
         for reference in REFERENCE.findall(message.subject):
