@@ -358,6 +358,13 @@ MAIL_IDLE_SECONDS = float(os.environ.get("MAIL_IDLE_SECONDS", "600"))
 # of the last MAIL_FIRST_DAYS days. MAIL_TLS_CA_FILE: certificates trusted besides the system's (a private CA).
 MAIL_FIRST_DAYS = int(os.environ.get("MAIL_FIRST_DAYS", "7"))
 MAIL_TLS_CA_FILE = os.environ.get("MAIL_TLS_CA_FILE", "")
+# The chat providers' APIs (kintsugi/lib/http.py is the only way out): the real ones unless pointed elsewhere (the
+# tests' and staging's local fake servers). Their webhooks are SITE_URL/hooks/<channel>/<key>/.
+LINE_API_URL = os.environ.get("KINTSUGI_LINE_API_URL", "https://api.line.me").rstrip("/")
+LINE_DATA_API_URL = os.environ.get("KINTSUGI_LINE_DATA_API_URL", "https://api-data.line.me").rstrip("/")
+MESSENGER_API_URL = os.environ.get("KINTSUGI_MESSENGER_API_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+ZALO_API_URL = os.environ.get("KINTSUGI_ZALO_API_URL", "https://openapi.zalo.me").rstrip("/")
+ZALO_OAUTH_URL = os.environ.get("KINTSUGI_ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/")
 # A follow-up the customer has not answered this many days after it was sent expires: no longer waiting.
 FOLLOW_UP_EXPIRY_DAYS = int(os.environ.get("KINTSUGI_FOLLOW_UP_EXPIRY_DAYS", "14"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from secrets import token_urlsafe
 from typing import Any
 
 from django.conf import settings
@@ -58,6 +59,9 @@ class ChannelConnection(models.Model):
                     "recently; otherwise it opens a new case."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The unguessable part of a chat channel's webhook URL (/hooks/<channel>/<key>/), pasted in the provider's
+    # console; none for a mailbox. Every delivery is still checked against the provider's signature.
+    webhook_key = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
     # What the receiver keeps between runs (email: the folder's UIDVALIDITY and the last UID stored).
     state: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
@@ -74,6 +78,12 @@ class ChannelConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.address}"
+
+    def ensure_webhook_key(self) -> str:
+        """The connection's webhook key, drawn now if it has none (saved by the caller)."""
+        if not self.webhook_key:
+            self.webhook_key = token_urlsafe(32)
+        return self.webhook_key
 
     def secrets(self) -> dict[str, str]:
         """The connection's credentials, unsealed (empty when none are set)."""
@@ -115,6 +125,10 @@ class Message(models.Model):
     thread = models.CharField(max_length=200, blank=True, default="")
     connection = models.ForeignKey(ChannelConnection, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # Buttons the customer can tap instead of answering in words (a follow-up's yes and no), each {"label", "data"}:
+    # the chat transports show them (LINE and Messenger quick replies, Zalo buttons) and a tap comes back as a
+    # postback carrying `data`; email shows the links its text has instead.
+    actions: models.JSONField[list[dict[str, str]]] = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

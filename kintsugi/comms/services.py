@@ -170,13 +170,16 @@ def queue_acknowledgement(
     *,
     email: str = "",
     line_id: str = "",
+    messenger_id: str = "",
     zalo_id: str = "",
     at: datetime | None = None,
 ) -> Message | None:
     """Put the acknowledgement of a new complaint (reference, expected first response, status link) in the
-    outbox, in the case's language, on the contact the customer gave: email first, else LINE, else Zalo; None
-    when they gave none we can write to. Sent by the worker after commit like any message."""
-    acknowledgement = acknowledgement_for(case, status_url, email=email, line_id=line_id, zalo_id=zalo_id, at=at)
+    outbox, in the case's language, on the contact the customer gave: the channel the case came on first, else
+    email, LINE, Messenger, Zalo in that order; None when they gave none we can write to. Sent by the worker
+    after commit like any message."""
+    acknowledgement = acknowledgement_for(case, status_url, email=email, line_id=line_id, messenger_id=messenger_id,
+                                          zalo_id=zalo_id, at=at)
     return queue_acknowledgements([acknowledgement])[0]
 
 
@@ -201,12 +204,15 @@ def acknowledgement_for(
     *,
     email: str = "",
     line_id: str = "",
+    messenger_id: str = "",
     zalo_id: str = "",
     at: datetime | None = None,
 ) -> Acknowledgement | None:
     """What queue_acknowledgement would queue for the case, short of its reference; None without a contact."""
     at = at or timezone.now()
-    routes = [(Channel.EMAIL, email.strip()), (Channel.LINE, line_id.strip()), (Channel.ZALO, zalo_id.strip())]
+    routes = [(Channel.EMAIL, email.strip()), (Channel.LINE, line_id.strip()),
+              (Channel.MESSENGER, messenger_id.strip()), (Channel.ZALO, zalo_id.strip())]
+    routes.sort(key=lambda route: route[0] != case.channel)  # the channel the customer wrote on, first
     channel, recipient = next(((c, r) for c, r in routes if r), (None, ""))
     if channel is None:
         return None

@@ -10,6 +10,19 @@ from typing import Protocol
 from kintsugi.comms.models import ChannelConnection
 
 
+class EventType:
+    """InboundMessage.event's values."""
+
+    MESSAGE = "message"
+    POSTBACK = "postback"
+    RECEIPT = "receipt"
+    FOLLOW = "follow"
+    UNFOLLOW = "unfollow"
+    UNSEND = "unsend"
+    EDIT = "edit"
+    OTHER = "other"  # a kind the provider added after we were written: kept, makes nothing
+
+
 @dataclass(frozen=True, slots=True)
 class InboundFile:
     """A file that came with the message: its bytes, the name and type the sender gave (the type is sniffed
@@ -47,6 +60,16 @@ class InboundMessage:
     references: tuple[str, ...] = ()  # email: In-Reply-To then References, newest first, without brackets
     sent_at: datetime | None = None
     ignore: str = ""
+    # What kind of event it is (the chat channels send more than messages; EventType): a message makes or joins a
+    # case; a postback is a button the customer tapped (`postback` its data: a follow-up's answer); a receipt says
+    # our messages `receipts` (their provider ids) were delivered or read (`receipt_status`); follow and unfollow
+    # are the customer adding or blocking the account; unsend and edit change an earlier message (`receipts` names
+    # it, `text` the new words).
+    event: str = "message"
+    postback: str = ""
+    receipts: tuple[str, ...] = ()
+    receipt_status: str = ""
+    reply_token: str = ""  # LINE: answers within a minute of the event go out free with it
     bounced: tuple[str, ...] = ()
     bounce_reason: str = ""
     notes: tuple[str, ...] = field(default=())  # what the parser had to work around (a broken From header, ...)

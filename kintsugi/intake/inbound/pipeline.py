@@ -211,7 +211,7 @@ def _open(payload: InboundPayload, read: _Read, text: str, *, follows: Case | No
         inbound_files.save(case, created, read.files, at)
     _, raw_token = issue_link(case, at=at)
     queue_acknowledgement(case, status_url(raw_token), email=message.email, line_id=message.line_id,
-                          zalo_id=message.zalo_id, at=at)
+                          messenger_id=message.messenger_id, zalo_id=message.zalo_id, at=at)
     _finish(payload, InboundStatus.DONE, message=message, case=case, stored=stored)
     return "opened"
 

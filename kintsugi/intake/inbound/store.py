@@ -28,8 +28,9 @@ class Arrival:
     received_at: datetime | None = None
 
 
-def store_payloads(connection: ChannelConnection, arrivals: Sequence[Arrival]) -> list[int]:
-    """Write the payloads not stored yet for this connection; returns the new rows' ids (their reading queued)."""
+def store_payloads(connection: ChannelConnection, arrivals: Sequence[Arrival], *, queue: bool = True) -> list[int]:
+    """Write the payloads not stored yet for this connection; returns the new rows' ids (their reading queued,
+    unless the caller queues them itself)."""
     fresh: dict[str, Arrival] = {}
     for arrival in arrivals:
         external_id = arrival.external_id.strip()[:255]
@@ -57,8 +58,18 @@ def store_payloads(connection: ChannelConnection, arrivals: Sequence[Arrival]) -
         ids = list(InboundPayload.objects.filter(
             connection=connection, external_id__in=[row.external_id for row in rows], status=InboundStatus.PENDING,
         ).values_list("pk", flat=True))
-        _queue(ids)
+        if queue:
+            _queue(ids)
     return ids
+
+
+def store_deliveries(deliveries: Sequence[tuple[ChannelConnection, Sequence[Arrival]]]) -> list[list[int]]:
+    """store_payloads for several webhook deliveries at once (the webhook view's group commit: one transaction,
+    one task for the worker to read them all); each delivery's new ids."""
+    with transaction.atomic():
+        stored = [store_payloads(connection, arrivals, queue=False) for connection, arrivals in deliveries]
+        _queue([pk for ids in stored for pk in ids])
+    return stored
 
 
 def _queue(ids: list[int]) -> None:
