@@ -16,7 +16,6 @@ import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -60,39 +59,19 @@ def _error(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()[:2000]
 
 
-def process_payloads(ids: Sequence[int], *, handed_at: datetime | None = None) -> dict[str, int]:
-    """Read the payloads still waiting among `ids` and put each where it belongs; how many went which way.
-    `handed_at`: when the task was handed them (see claim)."""
+def process_payloads(ids: Sequence[int]) -> dict[str, int]:
+    """Read the payloads still waiting among `ids` and put each where it belongs; how many went which way."""
     outcomes: Counter[str] = Counter()
     batch = max(1, settings.INBOUND_BATCH)
     for start in range(0, len(ids), batch):
-        outcomes.update(_process_batch(ids[start:start + batch], handed_at))
+        outcomes.update(_process_batch(ids[start:start + batch]))
     return dict(outcomes)
 
 
-def claim(ids: Sequence[int], handed_at: datetime | None) -> list[int]:
-    """Take the payloads among `ids` still waiting and not handed out again since `handed_at` (to a newer task:
-    the timer loop's, after a worker died), stamping them, so that any other task holding them (an older one
-    still queued, or the same hand-out seen twice) leaves them alone: a payload is read by one worker at a time,
-    never parsed twice. A short transaction of its own, before the reading."""
-    now = timezone.now()
-    with transaction.atomic():
-        waiting = InboundPayload.objects.select_for_update(skip_locked=True).filter(
-            pk__in=list(ids), status=InboundStatus.PENDING)
-        if handed_at is not None:
-            waiting = waiting.filter(queued_at__lte=handed_at)
-        taken = list(waiting.values_list("pk", flat=True))
-        InboundPayload.objects.filter(pk__in=taken).update(queued_at=now)
-    return taken
-
-
-def _process_batch(ids: Sequence[int], handed_at: datetime | None) -> Counter[str]:
+def _process_batch(ids: Sequence[int]) -> Counter[str]:
     outcomes: Counter[str] = Counter()
-    taken = claim(ids, handed_at)
-    if not taken:
-        return outcomes
     payloads = list(
-        InboundPayload.objects.filter(pk__in=taken, status=InboundStatus.PENDING)
+        InboundPayload.objects.filter(pk__in=list(ids), status=InboundStatus.PENDING)
         .select_related("connection", "connection__organisation", "connection__location", "connection__touchpoint",
                         "connection__category").order_by("pk")
     )

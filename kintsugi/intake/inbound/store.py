@@ -59,7 +59,7 @@ def store_payloads(connection: ChannelConnection, arrivals: Sequence[Arrival], *
             connection=connection, external_id__in=[row.external_id for row in rows], status=InboundStatus.PENDING,
         ).values_list("pk", flat=True))
         if queue:
-            _queue(ids, now)
+            _queue(ids)
     return ids
 
 
@@ -68,25 +68,20 @@ def store_deliveries(deliveries: Sequence[tuple[ChannelConnection, Sequence[Arri
     one task for the worker to read them all); each delivery's new ids."""
     with transaction.atomic():
         stored = [store_payloads(connection, arrivals, queue=False) for connection, arrivals in deliveries]
-        _queue([pk for ids in stored for pk in ids], timezone.now())  # no earlier than any row's queued_at
+        _queue([pk for ids in stored for pk in ids])
     return stored
 
 
-def _queue(ids: list[int], handed_at: datetime | None) -> None:
-    """Hand the payloads to the worker; `handed_at` is the queued_at they were just given (None: read them
-    whenever they were handed out)."""
+def _queue(ids: list[int]) -> None:
     if not ids:
         return
-    enqueue_with_commit(tasks.process_inbound.enqueue, ids, handed_at.isoformat() if handed_at else None)
+    enqueue_with_commit(tasks.process_inbound.enqueue, ids)
 
 
-def queue_again(ids: Sequence[int], *, now: datetime | None = None) -> None:
-    """Hand these stored payloads to the worker again (a lost task): stamped, so that a task handed out before
-    (still waiting in the queue, or running in a worker that died) leaves them to this one."""
-    now = now or timezone.now()
+def queue_again(ids: Sequence[int]) -> None:
+    """Hand these stored payloads to the worker again (a lost task, an admin's "process again")."""
     with transaction.atomic():
-        InboundPayload.objects.filter(pk__in=list(ids)).update(queued_at=now)
-        _queue(list(ids), now)
+        _queue(list(ids))
 
 
 def requeue_stale(*, now: datetime | None = None, limit: int = 1000) -> int:
@@ -99,7 +94,8 @@ def requeue_stale(*, now: datetime | None = None, limit: int = 1000) -> int:
                .order_by("queued_at").values_list("pk", flat=True)[:limit])
     # Stamped, so the next pass does not hand them out again before this task has had its chance.
     if ids:
-        queue_again(ids, now=now)
+        InboundPayload.objects.filter(pk__in=ids).update(queued_at=now)
+        queue_again(ids)
     return len(ids)
 
 
@@ -112,5 +108,5 @@ def process_again(ids: Sequence[int]) -> int:
                      .exclude(status__in=[InboundStatus.PENDING, InboundStatus.DONE]).values_list("pk", flat=True))
         InboundPayload.objects.filter(pk__in=again).update(status=InboundStatus.PENDING, reason="", error="",
                                                           queued_at=now)
-        _queue(again, now)
+        _queue(again)
     return len(again)

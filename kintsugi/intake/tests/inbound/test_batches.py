@@ -13,7 +13,7 @@ from conftest import query_plan
 from kintsugi.cases.models import Case, EventKind
 from kintsugi.comms.models import ChannelConnection, DeliveryStatus, Direction, Message
 from kintsugi.intake.channels.email.parse import external_id_of
-from kintsugi.intake.inbound import pipeline, store
+from kintsugi.intake.inbound import pipeline
 from kintsugi.intake.inbound.store import Arrival, store_payloads
 from kintsugi.intake.models import InboundPayload, InboundStatus
 from kintsugi.intake.tests.inbound.conftest import mail
@@ -81,28 +81,3 @@ def test_a_batch_hands_its_acknowledgements_to_the_worker_as_one_task(
     assert list(InboundPayload.objects.order_by("pk").values_list("status", "attempts", "case__customer__name")) == [
         (InboundStatus.DONE, 1, "Lan Nguyen"), (InboundStatus.DONE, 1, "Minh"), (InboundStatus.DONE, 1, "Emma"),
     ]
-
-
-def test_a_payload_handed_out_again_is_left_by_the_older_task(mailbox: ChannelConnection, settings: Settings) -> None:
-    """After a worker died, the timer loop hands the payload out again; the first task, still in the queue,
-    must not read it as well (it would parse it twice, and with a backlog every mail many times)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    [pk] = deliver(mailbox, mail(message_id="late@example.vn"))
-    first_handed = InboundPayload.objects.get(pk=pk).queued_at
-    store.queue_again([pk])
-    again_handed = InboundPayload.objects.get(pk=pk).queued_at
-    assert again_handed > first_handed
-
-    assert pipeline.process_payloads([pk], handed_at=first_handed) == {}
-    assert InboundPayload.objects.get(pk=pk).status == InboundStatus.PENDING
-    assert pipeline.process_payloads([pk], handed_at=again_handed) == {"opened": 1}
-    assert pipeline.process_payloads([pk], handed_at=again_handed) == {}  # done: the same hand-out seen twice
-    assert Case.objects.count() == 1
-
-
-def test_the_tasks_carry_when_they_were_handed_out(mailbox: ChannelConnection, settings: Settings) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    [pk] = deliver(mailbox, mail(message_id="handed@example.vn"))
-    [task] = DBTaskResult.objects.all()
-    queued_at = InboundPayload.objects.get(pk=pk).queued_at
-    assert task.args_kwargs["args"] == [[pk], queued_at.isoformat()]
