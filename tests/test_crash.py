@@ -150,7 +150,11 @@ def test_every_acknowledged_complaint_survives_a_kill_9_exactly_once(desk: Desk)
                 for n in range(3)]
     for thread in threads:
         thread.start()
-    time.sleep(3)
+    # Kill once the load is well under way (a busy machine takes longer to get there than 3 s).
+    deadline = time.monotonic() + 60
+    while (len(created) <= 50 or len(submitted) <= 20) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
     desk.kill()  # mid-load: requests in flight, transactions open, the worker sending acknowledgements
     stop.set()
     for thread in threads:
