@@ -28,7 +28,6 @@ every round records the load average and the cores the worker and everything els
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -48,7 +47,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness, pyspy
 from bench import run as bench_run
-from bench.harness import BENCH, ROOT, CpuMeter, cpu_speed, ensure_wrk, log, machine_info, niced, project_python
+from bench.harness import (
+    BENCH,
+    ROOT,
+    CpuMeter,
+    cpu_speed,
+    ensure_wrk,
+    log,
+    machine_info,
+    niced,
+    project_python,
+    run_json,
+    stop_group,
+)
 
 TARGET_MAILS_PER_S = 170.0
 OUT = bench_run.OUT
@@ -66,18 +77,10 @@ class Proc:
         return self.proc.pid
 
     def kill9(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=30)
+        stop_group(self.proc, sig=signal.SIGKILL, timeout=30)
 
     def stop(self) -> int | None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill9()
+        stop_group(self.proc, timeout=30)
         return self.proc.returncode
 
 
@@ -91,12 +94,7 @@ def start(name: str, env: dict[str, str], log_dir: Path, *args: str) -> Proc:
 
 def django(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str, Any]:
     """bench/mailfixtures.py with the data directory's environment; its last stdout line is JSON."""
-    done = subprocess.run([project_python(), str(BENCH / "mailfixtures.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise RuntimeError(f"mailfixtures.py {' '.join(args)} failed:\n{done.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_json("mailfixtures.py", env, *args, timeout=timeout)
 
 
 class Payloads:

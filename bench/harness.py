@@ -419,6 +419,32 @@ class ServerConfig:
                 "backpressure": self.backpressure, "runtime_threads": self.runtime_threads}
 
 
+def run_json(script: str, env: dict[str, str], *args: str, stdin: str | None = None,
+             timeout: float = 1800) -> dict[str, Any]:
+    """Run bench/<script> with the data directory's environment; its last stdout line is JSON."""
+    proc = subprocess.run([project_python(), str(BENCH / script), *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{script} {' '.join(args)} failed:\n{proc.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def stop_group(proc: subprocess.Popen[bytes], *, timeout: float = 10, sig: int = signal.SIGTERM) -> None:
+    """Signal a process started with start_new_session (its group id is its pid: exactly it and its children),
+    SIGKILL the group if it is still there after `timeout` seconds; safe to call on a process already gone."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout)
+
+
 @dataclass
 class Server:
     """A granian process serving kintsugi.wsgi:application on 127.0.0.1; stop() is safe to call twice."""
@@ -443,18 +469,8 @@ class Server:
         return sorted(children)
 
     def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        # Granian runs in its own process group (start_new_session), so the group id is its pid: signal
-        # exactly that group, which holds the server and its workers and nothing else.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        # Granian runs in its own process group: the group holds the server and its workers and nothing else.
+        stop_group(self.proc)
 
 
 def start_server(

@@ -58,6 +58,7 @@ from bench.harness import (
     log,
     machine_info,
     project_python,
+    run_json,
     run_python_load,
     run_wrk,
     start_server,
@@ -146,14 +147,7 @@ def bench_env(data_dir: Path) -> dict[str, str]:
 
 def fixture(env: dict[str, str], *args: str, stdin: str | None = None, timeout: float = 1800) -> dict[str, Any]:
     """Run bench/fixtures.py with the data directory's environment; its last stdout line is JSON."""
-    proc = subprocess.run(
-        [project_python(), str(BENCH / "fixtures.py"), *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, text=True, timeout=timeout,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"fixtures.py {' '.join(args)} failed:\n{proc.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return run_json("fixtures.py", env, *args, stdin=stdin, timeout=timeout)
 
 
 def ensure_static(env: dict[str, str]) -> dict[str, Any]:

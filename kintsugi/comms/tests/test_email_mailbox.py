@@ -17,7 +17,6 @@ from kintsugi.comms.tests.smtpserver import SmtpServer
 from kintsugi.comms.transports.base import SendError
 from kintsugi.comms.transports.email import check_smtp
 from kintsugi.comms.transports.mail.mailbox import sender_for
-from kintsugi.comms.transports.mail.thread import thread_of
 
 T = MONDAY_10AM + timedelta(minutes=5)
 
@@ -49,7 +48,7 @@ def came_in_through(case: Case, connection: ChannelConnection, message_id: str) 
 
 
 def sender_address(message: Message) -> str:
-    return sender_for(message, thread_of(message)).from_email
+    return sender_for(message).from_email
 
 
 def test_the_mailbox_the_customer_wrote_to_answers(case: Case, agent: User, org: Organisation,
@@ -122,7 +121,7 @@ def test_a_mailbox_whose_address_is_not_one_fails_the_message_with_what_to_fix(
     message = reply(case, agent)
 
     with pytest.raises(SendError) as raised:
-        sender_for(message, thread_of(message))
+        sender_for(message)
 
     assert (raised.value.permanent, raised.value.reason) == (
         True, f"The mailbox's address {address} is not an email address; an admin should correct it in the settings."

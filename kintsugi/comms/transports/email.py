@@ -35,7 +35,7 @@ class EmailTransport:
             raise SendError(_("%(address)s is not an email address we can send to; check it with the customer.")
                             % {"address": message.recipient}, permanent=True) from None
         thread = thread_of(message)
-        sender = sender_for(message, thread)
+        sender = sender_for(message)
         try:
             email = compose(message, thread, from_email=sender.from_email, can_reply=sender.connection is not None)
             sent = sender.backend().send_messages([email])

@@ -21,11 +21,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.utils.translation import gettext as _
 
-from kintsugi.cases.models import Channel
+from kintsugi.comms.connections import connection_for
 from kintsugi.comms.models import ChannelConnection, Message
 from kintsugi.comms.transports.base import SendError
 from kintsugi.comms.transports.mail.errors import SMTP_TIMEOUT, smtp_failure
-from kintsugi.comms.transports.mail.thread import MailThread
 
 SECURITIES = ("ssl", "starttls", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -67,18 +66,9 @@ def from_address(connection: ChannelConnection) -> str:
                           "in the settings.") % {"address": connection.address}, permanent=True) from None
 
 
-def sender_for(message: Message, thread: MailThread) -> Sender:
+def sender_for(message: Message) -> Sender:
     """The mailbox `message` goes out from (see the module's docstring for the order)."""
-    mailboxes = [
-        mailbox for mailbox in ChannelConnection.objects.filter(
-            organisation_id=message.organisation_id, channel=Channel.EMAIL, is_active=True,
-        ).select_related("organisation").order_by("pk")
-        if _smtp_host(mailbox)
-    ]
-    by_id = {mailbox.pk: mailbox for mailbox in mailboxes}
-    chosen = by_id.get(message.connection_id or 0) or by_id.get(thread.connection_id or 0)
-    if chosen is None and mailboxes:
-        chosen = mailboxes[0]
+    chosen = connection_for(message, usable=lambda mailbox: bool(_smtp_host(mailbox)))
     if chosen is None:
         return Sender(str(settings.DEFAULT_FROM_EMAIL))
     return Sender(from_address(chosen), chosen)

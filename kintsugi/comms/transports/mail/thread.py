@@ -1,6 +1,5 @@
 """The email conversation an outbound message joins: the Message-IDs its case's mails carried so far (the
-customer's and the ones we sent), the customer's latest mail it answers, and the mailbox that mail came in
-through. Read once per send, in one query."""
+customer's and the ones we sent) and the customer's latest mail it answers. Read once per send, in one query."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ class MailThread:
     message_ids: tuple[str, ...] = ()  # the case's email Message-IDs, oldest first (this message's not among them)
     replying_to: str = ""  # the Message-ID of the customer's latest mail ("" when they never wrote by email)
     customer_subject: str | None = None  # the subject of the customer's latest mail (None: they never wrote by email)
-    connection_id: int | None = None  # the mailbox of the customer's latest mail that came through one
 
     @property
     def references(self) -> tuple[str, ...]:
@@ -44,17 +42,15 @@ def thread_of(message: Message) -> MailThread:
                 | Q(direction=Direction.OUTBOUND, status__in=[DeliveryStatus.SENT, DeliveryStatus.DELIVERED]))
         .exclude(pk=message.pk)
         .order_by("created_at", "pk")
-        .values_list("direction", "external_id", "subject", "connection_id")
+        .values_list("direction", "external_id", "subject")
     )
     ids: list[str] = []
-    replying_to, subject, connection_id = "", None, None
-    for direction, external_id, row_subject, row_connection in rows:
+    replying_to, subject = "", None
+    for direction, external_id, row_subject in rows:
         if _is_message_id(external_id) and external_id not in ids:
             ids.append(external_id)
         if direction == Direction.INBOUND:
             subject = row_subject
             if _is_message_id(external_id):
                 replying_to = external_id
-            if row_connection is not None:
-                connection_id = row_connection
-    return MailThread(tuple(ids), replying_to, subject, connection_id)
+    return MailThread(tuple(ids), replying_to, subject)
